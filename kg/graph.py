@@ -1,0 +1,322 @@
+"""KnowledgeGraph: the front door. Short methods that hand work to the modules below.
+
+>>> kg = KnowledgeGraph()                        # in memory; KnowledgeGraph("kg-store") on disk
+>>> reports = kg.ingest(data_dir() / "records")
+>>> sorted(r.slug for r in reports)
+['uk-korea-science-deal-2023']
+>>> rows = kg.run("agreements-between", a="UK", b="South Korea")
+>>> "UK-Korea Science Deal" in {str(r.label) for r in rows}
+True
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.namespace import RDFS, SKOS
+from rdflib.query import Result
+
+from . import __version__
+from .bundled import ONTOLOGY_FILES, data_dir, ontology_path
+from .errors import InputError, KGError, StoreError, ValidationError
+from .ingest.source import SourceGraph, SourceMeta, reader_for
+from .store import Store, open_store
+from .validate import Violation, validate_graph
+from .vocab import META_GRAPH, SD, SDG, graph_iri
+
+__all__ = ["KnowledgeGraph", "IngestReport", "SourceInfo", "data_dir", "ONTOLOGY_GRAPH"]
+
+#: The named graph that holds the ontology and topic scheme inside every store.
+ONTOLOGY_GRAPH = SDG["ontology"]
+_SKIP_DIRS = {"gazetteers", "__pycache__"}
+
+
+@dataclass
+class IngestReport:
+    """What one ingested source added."""
+
+    path: str | None
+    slug: str
+    graph: URIRef
+    triples: int
+    replaced: bool
+    previous: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        verb = f"replaced ({self.previous} → {self.triples} triples)" if self.replaced else f"added {self.triples} triples"
+        return f"{self.path or self.slug}: {verb} in <{self.graph}>"
+
+
+@dataclass
+class SourceInfo:
+    """One source graph of the store, with its provenance."""
+
+    slug: str
+    graph: URIRef
+    title: str | None
+    published: str | None
+    extractor: str | None
+    generated: str | None
+    url: str | None
+    file: str | None
+    triples: int
+
+
+class KnowledgeGraph:
+    """A science-diplomacy knowledge graph over a store.
+
+    ``store`` is a :class:`~kg.store.Store`, a directory for the on-disk Oxigraph store
+    (created on first use), or ``None`` for a store in memory.
+    """
+
+    def __init__(self, store: Store | str | os.PathLike[str] | None = None):
+        self.store: Store = store if isinstance(store, Store) else open_store(store)
+        self._ensure_ontology()
+
+    # --- context manager ---------------------------------------------------------------
+    def __enter__(self) -> KnowledgeGraph:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.store.close()
+
+    @property
+    def dataset(self) -> Dataset:
+        """The whole store as an rdflib Dataset (same data, rdflib API)."""
+        return self.store.dataset
+
+    # --- ingest ------------------------------------------------------------------------
+    def ingest(
+        self,
+        *paths: str | os.PathLike[str],
+        fmt: str | None = None,
+        progress: Callable[[Path], None] | None = None,
+        **options: object,
+    ) -> list[IngestReport]:
+        """Ingest files and directories (recursively, by extension), all or nothing.
+
+        Every file is read and validated first; only if all pass are they written, in one
+        transaction. ``progress`` is called with each file as it is read.
+        """
+        files = self.expand(*paths, fmt=fmt)
+        if not files:
+            raise InputError(f"no files to ingest in {', '.join(map(str, paths))}")
+        sources: list[SourceGraph] = []
+        batch_labels: dict[str, URIRef] = {}
+        for f in files:
+            if progress is not None:
+                progress(f)
+            src = self.read(f, fmt=fmt, lookup=lambda n: batch_labels.get(n.lower()) or self.find_entity(n), **options)
+            for s, o in src.graph.subject_objects(RDFS.label | SKOS.altLabel):
+                batch_labels.setdefault(str(o).lower(), s)  # type: ignore[arg-type]
+            sources.append(src)
+        return self.write(sources)
+
+    def expand(self, *paths: str | os.PathLike[str], fmt: str | None = None) -> list[Path]:
+        """The files ``paths`` stand for: files as given, directories walked for known types."""
+        out: list[Path] = []
+        for raw in paths:
+            p = Path(raw)
+            if p.is_dir():
+                for f in sorted(p.rglob("*")):
+                    rel = f.relative_to(p).parts
+                    if any(part in _SKIP_DIRS or part.startswith((".", "_")) for part in rel):
+                        continue
+                    if f.is_file() and self._readable(f, fmt):
+                        out.append(f)
+            elif p.exists():
+                out.append(p)
+            else:
+                raise InputError("no such file or directory", path=str(p))
+        return out
+
+    @staticmethod
+    def _readable(f: Path, fmt: str | None) -> bool:
+        try:
+            kind, _ = reader_for(f, fmt)
+        except InputError:
+            return False
+        return importlib.util.find_spec(f"kg.ingest.{kind}") is not None
+
+    def read(self, path: str | os.PathLike[str], *, fmt: str | None = None, **options: object) -> SourceGraph:
+        """Read one file into a :class:`SourceGraph` without writing anything."""
+        p = Path(path)
+        kind, name = reader_for(p, fmt)
+        try:
+            module = importlib.import_module(f"kg.ingest.{kind}")
+        except ModuleNotFoundError as e:
+            raise InputError(f"no reader for {kind} input in this installation ({e.name})", path=str(p)) from None
+        reader = getattr(module, f"read_{kind}" if kind != "records" else "read_records")
+        return reader(p, name, **options)
+
+    def check(self, source: SourceGraph) -> list[Violation]:
+        """SHACL violations of one source, read together with the store's types of what it refers to."""
+        subjects = set(source.graph.subjects())
+        refs = {o for o in source.graph.objects() if isinstance(o, URIRef) and o not in subjects}
+        context = Graph()
+        for t in self.store.types_of(sorted(refs)):
+            context.add(t)
+        return validate_graph(source.graph, context=context, focus=sorted(subjects, key=str))
+
+    def write(self, sources: Iterable[SourceGraph]) -> list[IngestReport]:
+        """Validate sources and write them, each into its own named graph, in one transaction."""
+        sources = list(sources)
+        seen: dict[str, SourceGraph] = {}
+        for s in sources:
+            if s.meta.slug in seen:
+                raise InputError(
+                    f"two inputs have the same source id {s.meta.slug!r}: {seen[s.meta.slug].meta.file} and {s.meta.file}"
+                )
+            seen[s.meta.slug] = s
+            violations = self.check(s)
+            if violations:
+                raise ValidationError(s.meta.file or s.meta.slug, [str(v) for v in violations])
+        existing = set(self.store.graph_names())
+        previous = {s.meta.slug: self.store.count(s.meta.graph) if s.meta.graph in existing else 0 for s in sources}
+        now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+        self.store.replace_graphs((s.meta.graph, iter(s.graph), s.meta.triples(generated=now)) for s in sources)
+        return [
+            IngestReport(
+                s.meta.file, s.meta.slug, s.meta.graph, len(s.graph), s.meta.graph in existing, previous[s.meta.slug], s.warnings
+            )
+            for s in sources
+        ]
+
+    # --- names -------------------------------------------------------------------------
+    def find_entity(self, name: str, *, cls: URIRef | None = None) -> URIRef | None:
+        """The entity whose label or alternative label is ``name`` (case-insensitive), or None.
+
+        Raises :class:`~kg.errors.InputError` when the name is ambiguous."""
+        hits = self.find_entities(name, cls=cls)
+        if len(hits) > 1:
+            raise InputError(f"{name!r} is ambiguous: {', '.join(map(str, hits))}")
+        return hits[0] if hits else None
+
+    def find_entities(self, name: str, *, cls: URIRef | None = None) -> list[URIRef]:
+        text = name.strip()
+        if text.startswith(("http://", "https://")):
+            return [URIRef(text)]
+        if text.startswith("sdid:"):
+            return [URIRef(str(SD).replace("ontology#", "id/") + text[5:])]
+        q = (
+            "SELECT DISTINCT ?e WHERE { ?e rdfs:label|skos:altLabel|skos:prefLabel ?n . "
+            "FILTER(isIRI(?e) && LCASE(STR(?n)) = ?key) "
+            + ("?e a ?cls . " if cls is not None else "")
+            + "}"
+        )
+        bindings: dict = {"key": Literal(text.lower())}
+        if cls is not None:
+            bindings["cls"] = cls
+        return sorted(URIRef(str(r[0])) for r in self.store.query(q, bindings=bindings))
+
+    # --- queries -----------------------------------------------------------------------
+    def query(self, sparql: str, *, bindings: dict | None = None, sources: Iterable[str] | None = None) -> Result:
+        """Run any SPARQL query over all sources (or the named ``sources``), with bindings."""
+        graphs = [graph_iri(s) for s in sources] if sources is not None else None
+        return self.store.query(sparql, bindings=bindings, graphs=graphs)
+
+    def run(self, name: str, **params: str) -> Result:
+        """Run a named query of the package with its parameters (see ``kg queries``)."""
+        from .query import run_named
+
+        return run_named(self, name, params)
+
+    # --- sources -----------------------------------------------------------------------
+    def sources(self) -> list[SourceInfo]:
+        """The sources in the store with their provenance and size."""
+        res = self.store.query(
+            """SELECT ?g ?title ?published ?extractor ?generated ?url ?file WHERE {
+                 GRAPH ?meta { ?g a sd:SourceGraph ; prov:wasDerivedFrom ?src .
+                   ?src a sd:Source .
+                   OPTIONAL { ?g dct:title ?title } OPTIONAL { ?g dct:issued ?published }
+                   OPTIONAL { ?g sd:extractor ?extractor } OPTIONAL { ?g prov:generatedAtTime ?generated }
+                   OPTIONAL { ?src schema:url ?url } OPTIONAL { ?src sd:sourceFile ?file } }
+               } ORDER BY ?g""",
+            bindings={"meta": META_GRAPH},
+        )
+        out = []
+        for row in res:
+            g = URIRef(str(row[0]))
+            if g == ONTOLOGY_GRAPH:
+                continue
+            out.append(
+                SourceInfo(
+                    str(g)[len(str(SDG)):], g, *(str(v) if v is not None else None for v in row[1:]),
+                    triples=self.store.count(g),
+                )
+            )
+        return out
+
+    def remove(self, source: str) -> bool:
+        """Remove one source's graph and its description; False if there is no such source."""
+        g = graph_iri(source)
+        if g == ONTOLOGY_GRAPH:
+            raise KGError("the ontology graph is part of every store and cannot be removed")
+        return self.store.remove_graph(g)
+
+    # --- export and stats ----------------------------------------------------------------
+    def export(self, fmt: str = "trig", *, sources: Iterable[str] | None = None) -> bytes:
+        """Serialise the store (or some sources, with their descriptions) as RDF."""
+        if sources is None:
+            return self.store.serialize(fmt)
+        names = [graph_iri(s) for s in sources]
+        known = set(self.store.graph_names())
+        missing = [str(n)[len(str(SDG)):] for n in names if n not in known]
+        if missing:
+            raise InputError(f"no such source: {', '.join(missing)}")
+        return self.store.serialize(fmt, graphs=names)
+
+    def stats(self) -> dict[str, dict[str, int]]:
+        """Counts of entities by class, and of triples by source."""
+        by_class = {
+            str(r[0]).rsplit("#", 1)[-1]: int(r[1])
+            for r in self.store.query(
+                "SELECT ?c (COUNT(DISTINCT ?e) AS ?n) WHERE { ?e a ?c FILTER(STRSTARTS(STR(?c), STR(sd:))) "
+                "FILTER(STRSTARTS(STR(?e), STR(sdid:))) } GROUP BY ?c ORDER BY DESC(?n) ?c"
+            )
+        }
+        by_source = {s.slug: s.triples for s in self.sources()}
+        return {"classes": by_class, "sources": by_source}
+
+    def validate(self) -> dict[str, list[Violation]]:
+        """SHACL violations of every source in the store (empty lists when all conform)."""
+        out = {}
+        for g in self.store.graph_names():
+            if g == ONTOLOGY_GRAPH:
+                continue
+            graph = Graph()
+            for t in self.store.triples(g):
+                graph.add(t)
+            slug = str(g)[len(str(SDG)):]
+            out[slug] = self.check(SourceGraph(SourceMeta(slug=slug), graph))
+        return out
+
+    # --- the ontology inside the store ---------------------------------------------------
+    def _ensure_ontology(self) -> None:
+        version = Literal(f"scidip-kg {__version__} ontology")
+        have = self.store.query(
+            "ASK { GRAPH ?meta { ?g sd:extractor ?v } }", bindings={"meta": META_GRAPH, "g": ONTOLOGY_GRAPH, "v": version}
+        )
+        if have.askAnswer:
+            return
+        g = Graph()
+        for name in ONTOLOGY_FILES:
+            g.parse(ontology_path(name), format="turtle")
+        meta = SourceMeta(slug="ontology", title="scidip-kg ontology and topic scheme", kind="ontology", extractor=str(version))
+        try:
+            self.store.replace_graph(ONTOLOGY_GRAPH, iter(g), meta=meta.triples())
+        except StoreError:
+            raise
+        except OSError as e:  # pragma: no cover - read-only stores
+            raise StoreError(f"cannot write the ontology into the store: {e}") from e
+

@@ -1,0 +1,423 @@
+"""Store backends behind one interface.
+
+A :class:`Store` holds an RDF dataset: one named graph per source plus the metadata
+graph that describes them. It answers SPARQL with bindings, replaces or removes one
+source graph atomically, and serialises graphs. :class:`OxigraphStore` is the embedded
+backend, on disk (a directory) or in memory:
+
+>>> from rdflib import Literal, URIRef
+>>> store = OxigraphStore()                      # in memory
+>>> g = URIRef("https://w3id.org/scidip/graph/example")
+>>> store.replace_graph(g, [(URIRef("urn:x"), URIRef("urn:p"), Literal("hello"))], meta=[])
+>>> [str(row[0]) for row in store.query("SELECT ?o WHERE { ?s ?p ?o }")]
+['hello']
+>>> store.remove_graph(g)
+True
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
+from typing import Union
+
+import pyoxigraph as ox
+from rdflib import BNode, Dataset, Graph, Literal, URIRef, Variable
+from rdflib.namespace import RDF, XSD
+from rdflib.query import Result
+from rdflib.term import Node
+
+from .errors import QueryError, StoreError
+from .vocab import META_GRAPH, PREFIXES, SDG
+
+__all__ = ["Store", "OxigraphStore", "open_store", "Triple", "to_ox", "from_ox", "with_bindings", "refuse_remote"]
+
+Triple = tuple[Node, Node, Node]
+Term = Union[URIRef, BNode, Literal]
+
+_STAGING = str(SDG) + "_staging/"
+# Graph IRIs put into SPARQL Update text are minted by kg.vocab from slugs; this pattern
+# makes sure nothing else ever is (no quotes, brackets, spaces or braces can pass).
+_SAFE_IRI = re.compile(r"^https?://[A-Za-z0-9._~:/#%-]+$")
+
+
+# --- term conversion between rdflib and pyoxigraph -------------------------------------
+
+_RDF_LANG_STRING = str(RDF.langString)
+_XSD_STRING = str(XSD.string)
+
+
+def to_ox(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    """An rdflib term as a pyoxigraph term."""
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(_bnode_id(str(term)))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype is not None and str(term.datatype) != _XSD_STRING:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise TypeError(f"cannot store {term!r}")
+
+
+def _bnode_id(value: str) -> str:
+    # pyoxigraph accepts N-Triples blank node labels only
+    return value if re.fullmatch(r"[A-Za-z0-9_]+", value) else "b" + re.sub(r"\W", "_", value)
+
+
+def from_ox(term: ox.NamedNode | ox.BlankNode | ox.Literal | None) -> Term | None:
+    """A pyoxigraph term as an rdflib term (plain literals for xsd:string)."""
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        dt = term.datatype.value
+        if dt == _XSD_STRING:
+            return Literal(term.value)
+        return Literal(term.value, datatype=URIRef(dt))
+    raise TypeError(f"unsupported term {term!r}")
+
+
+# --- the interface ----------------------------------------------------------------------
+
+
+class Store(ABC):
+    """What every backend offers. All writes of a source are all-or-nothing."""
+
+    #: Where the store lives, for messages ("in memory" for a temporary one).
+    location: str = "in memory"
+
+    @abstractmethod
+    def query(
+        self,
+        sparql: str,
+        *,
+        bindings: Mapping[str, Node] | None = None,
+        graphs: Iterable[URIRef] | None = None,
+    ) -> Result:
+        """Run a SPARQL query over the union of all graphs (or of ``graphs``)."""
+
+    @abstractmethod
+    def replace_graphs(self, items: Iterable[tuple[URIRef, Iterable[Triple], Iterable[Triple]]]) -> None:
+        """Atomically, all or nothing: for each ``(graph, triples, meta)`` replace ``graph`` by
+        ``triples`` and its description in the metadata graph by ``meta``."""
+
+    def replace_graph(self, graph: URIRef, triples: Iterable[Triple], *, meta: Iterable[Triple]) -> None:
+        """Atomically replace one source graph (see :meth:`replace_graphs`)."""
+        self.replace_graphs([(graph, triples, meta)])
+
+    def types_of(self, iris: Iterable[URIRef]) -> list[Triple]:
+        """``rdf:type`` and ``rdfs:label`` triples of the given entities, from any graph."""
+        out: list[Triple] = []
+        for iri in iris:
+            res = self.query(
+                "SELECT ?p ?o WHERE { ?s ?p ?o FILTER(?p IN (rdf:type, rdfs:label)) }", bindings={"s": iri}
+            )
+            out.extend((iri, row[0], row[1]) for row in res)
+        return out
+
+    @abstractmethod
+    def remove_graph(self, graph: URIRef) -> bool:
+        """Remove ``graph`` and its description; False if there was no such graph."""
+
+    @abstractmethod
+    def graph_names(self) -> list[URIRef]:
+        """The named graphs that hold sources (not the metadata graph)."""
+
+    @abstractmethod
+    def serialize(self, fmt: str, *, graphs: Iterable[URIRef] | None = None) -> bytes:
+        """The dataset (or ``graphs`` of it) in ``fmt`` (turtle, ntriples, nquads, trig, jsonld)."""
+
+    @abstractmethod
+    def triples(self, graph: URIRef) -> Iterator[Triple]:
+        """The triples of one named graph."""
+
+    @abstractmethod
+    def count(self, graph: URIRef | None = None) -> int:
+        """Number of triples in ``graph``, or of quads in the whole store."""
+
+    @property
+    @abstractmethod
+    def dataset(self) -> Dataset:
+        """An rdflib Dataset over the same data, for users of the rdflib API."""
+
+    def close(self) -> None:  # noqa: B027 - optional for backends
+        """Release the store."""
+
+
+# --- Oxigraph ---------------------------------------------------------------------------
+
+_OX_FORMATS = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "ntriples": ox.RdfFormat.N_TRIPLES,
+    "nquads": ox.RdfFormat.N_QUADS,
+    "trig": ox.RdfFormat.TRIG,
+    "jsonld": ox.RdfFormat.JSON_LD,
+    "xml": ox.RdfFormat.RDF_XML,
+}
+_DATASET_FORMATS = {"nquads", "trig", "jsonld"}
+# Deletes a source graph's description (the graph's own triples and its source node's)
+_DELETE_DESCRIPTION = (
+    "DELETE {{ GRAPH <{meta}> {{ ?x ?p ?o }} }} WHERE {{ GRAPH <{meta}> {{ ?x ?p ?o . "
+    "FILTER(?x = <{name}> || EXISTS {{ <{name}> <http://www.w3.org/ns/prov#wasDerivedFrom> ?x }}) }} }}"
+)
+_SERVICE = re.compile(r"\bSERVICE\b", re.IGNORECASE)
+_STRINGS_AND_IRIS = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:\\.|[^"\\\n])*"|\'(?:\\.|[^\'\\\n])*\'|<[^<>\s]*>|#[^\n]*')
+
+
+_BAD_IRI_CHARS = re.compile(r'[\s<>"{}|^`\\]')
+
+
+def with_bindings(sparql: str, bindings: Mapping[str, Node] | None) -> str:
+    """``sparql`` with a ``VALUES`` block that binds variables to RDF terms, placed at the
+    start of the WHERE group so that filters see the bindings.
+
+    Values are written by rdflib as N3 terms (escaped), never pasted as text:
+
+    >>> from rdflib import Literal
+    >>> print(with_bindings('SELECT ?x WHERE { ?x rdfs:label ?name }', {"name": Literal('say "hi"')}))
+    SELECT ?x WHERE { VALUES (?name) { ("say \\"hi\\"") } ?x rdfs:label ?name }
+    """
+    if not bindings:
+        return sparql
+    names, terms = [], []
+    for name, term in bindings.items():
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+            raise QueryError(f"not a variable name: {name!r}")
+        if isinstance(term, URIRef) and _BAD_IRI_CHARS.search(str(term)):
+            raise QueryError(f"not a valid IRI: {str(term)!r}")
+        if not isinstance(term, (URIRef, Literal)):
+            raise QueryError(f"a binding must be an IRI or a literal, not {term!r}")
+        names.append(f"?{name}")
+        terms.append(term.n3())
+    block = f"VALUES ({' '.join(names)}) {{ ({' '.join(terms)}) }}"
+    masked = _STRINGS_AND_IRIS.sub(lambda m: " " * len(m.group(0)), sparql)
+    m = re.search(r"\bWHERE\s*\{", masked, re.IGNORECASE)
+    if m is None and re.match(r"\s*(?:PREFIX\s+\S*\s*\S+\s*|BASE\s+\S+\s*)*(SELECT|ASK)\b", masked, re.IGNORECASE):
+        m = re.search(r"\{", masked)
+    if m is None:
+        return f"{sparql.rstrip()}\n{block}"
+    return f"{sparql[: m.end()]} {block}{sparql[m.end():]}"
+
+
+def refuse_remote(sparql: str) -> None:
+    """Refuse SERVICE clauses: a query never reaches the network unless the user asks.
+
+    >>> refuse_remote('SELECT * WHERE { ?s ?p "SERVICE" }')
+    >>> refuse_remote('SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }')
+    Traceback (most recent call last):
+    ...
+    kg.errors.QueryError: SERVICE clauses are refused: queries do not reach the network
+    """
+    if _SERVICE.search(_STRINGS_AND_IRIS.sub(" ", sparql)):
+        raise QueryError("SERVICE clauses are refused: queries do not reach the network")
+
+
+class OxigraphStore(Store):
+    """The embedded store: Oxigraph on disk (``path``) or in memory (``path=None``)."""
+
+    def __init__(self, path: str | os.PathLike[str] | None = None, *, read_only: bool = False):
+        try:
+            if path is None:
+                self._ox = ox.Store()
+                self.location = "in memory"
+            else:
+                p = Path(path)
+                if p.exists() and not p.is_dir():
+                    raise StoreError(f"{p}: the store must be a directory, this is a file")
+                self._ox = ox.Store.read_only(str(p)) if read_only else ox.Store(str(p))
+                self.location = str(p)
+        except OSError as e:
+            msg = str(e)
+            if "lock" in msg.lower():
+                msg = "the store is open in another process (close it, or use another --store)"
+            raise StoreError(f"{path}: cannot open the store: {msg}") from e
+        self._dataset: Dataset | None = None
+        if not read_only:
+            self._drop_staging()
+
+    # queries
+    def query(self, sparql, *, bindings=None, graphs=None):
+        refuse_remote(sparql)
+        kwargs: dict = {"prefixes": _prefix_map()}
+        sparql = with_bindings(sparql, bindings)
+        if graphs is None:
+            kwargs["use_default_graph_as_union"] = True
+        else:
+            kwargs["default_graph"] = [ox.NamedNode(str(g)) for g in graphs]
+        try:
+            raw = self._ox.query(sparql, **kwargs)
+        except SyntaxError as e:
+            raise QueryError(f"SPARQL syntax error: {e}") from e
+        except OSError as e:
+            raise QueryError(f"query failed: {e}") from e
+        return _to_result(raw)
+
+    # writes
+    def replace_graphs(self, items):
+        items = list(items)
+        stages = []
+        for graph, _t, _m in items:
+            name = _checked(graph)
+            slug = name[len(str(SDG)):]
+            stages.append((name, f"{_STAGING}{slug}", f"{_STAGING}{slug}/meta"))
+        staged = [ox.NamedNode(n) for _name, d, m in stages for n in (d, m)]
+
+        def quads() -> Iterator[ox.Quad]:
+            for (_g, triples, meta), (_name, data_g, meta_g) in zip(items, stages):
+                d, m = ox.NamedNode(data_g), ox.NamedNode(meta_g)
+                for s, p, o in triples:
+                    yield ox.Quad(to_ox(s), to_ox(p), to_ox(o), d)
+                for s, p, o in meta:
+                    yield ox.Quad(to_ox(s), to_ox(p), to_ox(o), m)
+
+        swap = " ;\n".join(
+            f"DROP SILENT GRAPH <{name}> ;\n"
+            f"ADD SILENT GRAPH <{data_g}> TO GRAPH <{name}> ;\n"
+            + _DELETE_DESCRIPTION.format(meta=META_GRAPH, name=name)
+            + f" ;\nADD SILENT GRAPH <{meta_g}> TO GRAPH <{META_GRAPH}>"
+            for name, data_g, meta_g in stages
+        )
+        try:
+            # 1. one transaction writes the new data beside the old (nothing on failure)
+            self._ox.extend(quads())
+            # 2. one transaction swaps every graph in and replaces its description
+            self._ox.update(swap)
+        except OSError as e:
+            raise StoreError(f"{self.location}: write failed, store unchanged: {e}") from e
+        finally:
+            self._drop_staging(*staged)
+
+    def remove_graph(self, graph):
+        name = _checked(graph)
+        if not self._ox.contains_named_graph(ox.NamedNode(name)) and not self._described(name):
+            return False
+        self._ox.update(_DELETE_DESCRIPTION.format(meta=META_GRAPH, name=name) + f" ;\nDROP SILENT GRAPH <{name}>")
+        return True
+
+    def _described(self, name: str) -> bool:
+        return any(True for _ in self._ox.quads_for_pattern(ox.NamedNode(name), None, None, ox.NamedNode(str(META_GRAPH))))
+
+    def _drop_staging(self, *names: ox.NamedNode) -> None:
+        targets = names or [g for g in self._ox.named_graphs() if isinstance(g, ox.NamedNode) and g.value.startswith(_STAGING)]
+        for g in targets:
+            self._ox.remove_graph(g)
+
+    # reads
+    def graph_names(self):
+        meta = str(META_GRAPH)
+        return sorted(
+            URIRef(g.value)
+            for g in self._ox.named_graphs()
+            if isinstance(g, ox.NamedNode) and g.value != meta and not g.value.startswith(_STAGING)
+        )
+
+    def triples(self, graph):
+        for q in self._ox.quads_for_pattern(None, None, None, ox.NamedNode(str(graph))):
+            yield from_ox(q.subject), from_ox(q.predicate), from_ox(q.object)  # type: ignore[misc]
+
+    def count(self, graph=None):
+        if graph is None:
+            return len(self._ox)
+        res = self._ox.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", default_graph=ox.NamedNode(str(graph)))
+        return int(next(iter(res))["n"].value)
+
+    def serialize(self, fmt, *, graphs=None):
+        if fmt not in _OX_FORMATS:
+            raise StoreError(f"unknown RDF format {fmt!r}; use one of {', '.join(sorted(_OX_FORMATS))}")
+        names = [ox.NamedNode(str(g)) for g in graphs] if graphs is not None else None
+        if fmt in _DATASET_FORMATS:
+            quads: Iterable[ox.Quad]
+            if names is None:
+                quads = (q for q in self._ox if not _is_staging(q.graph_name))
+            else:
+                quads = (q for g in names for q in self._ox.quads_for_pattern(None, None, None, g))
+            return ox.serialize(quads, format=_OX_FORMATS[fmt], prefixes=_prefix_map())
+        # triple formats: the union of the chosen graphs, each triple once
+        seen: dict[tuple, ox.Triple] = {}
+        source = (q for q in self._ox if not _is_staging(q.graph_name)) if names is None else (
+            q for g in names for q in self._ox.quads_for_pattern(None, None, None, g)
+        )
+        for q in source:
+            t = ox.Triple(q.subject, q.predicate, q.object)
+            seen.setdefault((q.subject, q.predicate, q.object), t)
+        return ox.serialize(seen.values(), format=_OX_FORMATS[fmt], prefixes=_prefix_map())
+
+    def load_file(self, path: Path, fmt: str, graph: URIRef) -> None:
+        """Bulk-load a large RDF file into ``graph`` (streamed; used for huge inputs)."""
+        self._ox.bulk_load(path=str(path), format=_OX_FORMATS[fmt], to_graph=ox.NamedNode(str(graph)))
+
+    @property
+    def dataset(self) -> Dataset:
+        if self._dataset is None:
+            from oxrdflib import OxigraphStore as _OxRdflib
+
+            ds = Dataset(store=_OxRdflib(store=self._ox), default_union=True)
+            self._dataset = ds
+        return self._dataset
+
+    @property
+    def oxigraph(self) -> ox.Store:
+        """The underlying pyoxigraph Store, for fast paths."""
+        return self._ox
+
+    def close(self) -> None:
+        if self.location != "in memory":
+            self._ox.flush()
+        self._dataset = None
+
+
+def _is_staging(g: object) -> bool:
+    return isinstance(g, ox.NamedNode) and g.value.startswith(_STAGING)
+
+
+def _checked(graph: URIRef) -> str:
+    name = str(graph)
+    if not name.startswith(str(SDG)) or not _SAFE_IRI.match(name) or name == str(META_GRAPH):
+        raise StoreError(f"not a source graph name: {name!r}")
+    return name
+
+
+def _prefix_map() -> dict[str, str]:
+    return PREFIXES
+
+
+def _to_result(raw: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples) -> Result:
+    if isinstance(raw, ox.QueryBoolean):
+        r = Result("ASK")
+        r.askAnswer = bool(raw)
+        return r
+    if isinstance(raw, ox.QuerySolutions):
+        names = [v.value for v in raw.variables]
+        r = Result("SELECT")
+        r.vars = [Variable(n) for n in names]
+        r.bindings = [
+            {Variable(n): from_ox(sol[n]) for n in names if sol[n] is not None}
+            for sol in raw
+        ]
+        return r
+    g = Graph()
+    for t in raw:
+        g.add((from_ox(t.subject), from_ox(t.predicate), from_ox(t.object)))  # type: ignore[arg-type]
+    r = Result("CONSTRUCT")
+    r.graph = g
+    return r
+
+
+def open_store(location: str | os.PathLike[str] | None = None) -> Store:
+    """Open the store at ``location``: a directory (on-disk Oxigraph, created if missing)
+    or ``None``/``":memory:"`` for a temporary in-memory store."""
+    if location is None or str(location) == ":memory:":
+        return OxigraphStore()
+    return OxigraphStore(location)
+

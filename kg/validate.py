@@ -1,0 +1,112 @@
+"""SHACL validation with pyshacl, and violation messages a person can act on.
+
+A source is validated in memory before it is written (not the whole store), together
+with the ontology (for the class hierarchy) and the types of the store's entities it
+refers to.
+"""
+
+from __future__ import annotations
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import RDF, RDFS, SH
+
+from .vocab import SD
+
+from functools import lru_cache
+
+from .bundled import ontology_graph, shapes_graph
+
+__all__ = ["validate_graph", "Violation"]
+
+
+class Violation:
+    """One SHACL result: the shape, the focus node, the path, the value and the message."""
+
+    def __init__(self, shape: str, focus: str, path: str | None, value: str | None, message: str, severity: str):
+        self.shape, self.focus, self.path, self.value = shape, focus, path, value
+        self.message, self.severity = message, severity
+
+    def __str__(self) -> str:
+        where = f" {self.path}" if self.path else ""
+        val = f" (value {self.value})" if self.value else ""
+        return f"{self.shape}: <{self.focus}>{where}: {self.message}{val}"
+
+
+def _short(term: object, g: Graph) -> str:
+    if isinstance(term, URIRef):
+        try:
+            return g.namespace_manager.normalizeUri(term)
+        except Exception:  # pragma: no cover - odd IRIs
+            return str(term)
+    if isinstance(term, Literal):
+        return repr(str(term)) if term.datatype is None else f"{str(term)!r}^^{_short(term.datatype, g)}"
+    return str(term)
+
+
+@lru_cache(maxsize=1)
+def _schema_facts() -> Graph:
+    """What validation needs of the ontology: the class hierarchy (SHACL's sh:class and
+    sh:targetClass follow rdfs:subClassOf in the data graph) and the typed individuals
+    (topics, statuses). Much faster than pyshacl's ontology mixing with inference."""
+    onto = ontology_graph()
+    g = Graph()
+    for s, o in onto.subject_objects(RDFS.subClassOf):
+        if isinstance(s, URIRef) and isinstance(o, URIRef):
+            g.add((s, RDFS.subClassOf, o))
+    for s, o in onto.subject_objects(RDF.type):
+        if isinstance(s, URIRef) and str(o).startswith(str(SD)):
+            g.add((s, RDF.type, o))
+    return g
+
+
+def validate_graph(data: Graph, *, context: Graph | None = None, focus: list[URIRef] | None = None) -> list[Violation]:
+    """Validate ``data`` against the shapes; ``context`` adds facts (types of referenced
+    entities) that may be read but are not being written; ``focus`` limits the nodes
+    validated (by default every node of ``data``). Returns the violations."""
+    from pyshacl import validate
+
+    target = Graph()
+    for part in (data, context, _schema_facts()):
+        for t in part or ():
+            target.add(t)
+    conforms, results, _text = validate(
+        target,
+        shacl_graph=shapes_graph(),
+        inference="none",
+        advanced=True,
+        allow_warnings=True,
+        focus_nodes=focus if focus else None,
+    )
+    if conforms:
+        return []
+    out: list[Violation] = []
+    shapes = shapes_graph()
+    for r in results.subjects(RDF.type, SH.ValidationResult):
+        severity = results.value(r, SH.resultSeverity)
+        if severity is not None and severity != SH.Violation:
+            continue
+        source_shape = results.value(r, SH.sourceShape)
+        name = None
+        if source_shape is not None:
+            name = shapes.value(source_shape, SH.name) or shapes.value(source_shape, RDFS.label)
+            if name is None and isinstance(source_shape, BNode):
+                parent = next(shapes.subjects(SH.property, source_shape), None)
+                name = _short(parent, shapes) if parent is not None else None
+            if name is None:
+                name = _short(source_shape, shapes)
+        focus = results.value(r, SH.focusNode)
+        path = results.value(r, SH.resultPath)
+        value = results.value(r, SH.value)
+        msg = results.value(r, SH.resultMessage) or "does not conform"
+        out.append(
+            Violation(
+                str(name or "shape"),
+                str(focus),
+                _short(path, shapes) if path is not None else None,
+                _short(value, shapes) if value is not None and value != focus else None,
+                str(msg),
+                "Violation",
+            )
+        )
+    out.sort(key=lambda v: (v.focus, v.shape, v.path or ""))
+    return out
