@@ -372,9 +372,13 @@ class OxigraphStore(Store):
         return self._ox
 
     def close(self) -> None:
+        """Flush and release the store (and its directory lock); the object is unusable after."""
+        if self._ox is None:
+            return
         if self.location != "in memory":
             self._ox.flush()
         self._dataset = None
+        self._ox = None  # type: ignore[assignment]  # dropping the last reference releases the lock
 
 
 def _is_staging(g: object) -> bool:

@@ -77,9 +77,13 @@ def validate_graph(data: Graph, *, context: Graph | None = None, focus: list[URI
         allow_warnings=True,
         focus_nodes=focus if focus else None,
     )
+    out: list[Violation] = [
+        Violation("well-formed values", str(subj), _short(pred, data), repr(str(obj)), f"not a valid {_short(obj.datatype, data)}", "Violation")
+        for subj, pred, obj in data
+        if isinstance(obj, Literal) and obj.ill_typed and (focus is None or subj in focus)
+    ]
     if conforms:
-        return []
-    out: list[Violation] = []
+        return out
     shapes = shapes_graph()
     for r in results.subjects(RDF.type, SH.ValidationResult):
         severity = results.value(r, SH.resultSeverity)

@@ -102,9 +102,9 @@ def slugify(text: str) -> str:
     >>> slugify("Minister of Science & ICT")
     'minister-of-science-and-ict'
     """
+    text = _DASHES.sub("-", text.replace("'", "").replace("’", ""))
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    text = text.lower().replace("&", " and ").replace("'", "").replace("’", "")
-    text = _DASHES.sub("-", text)
+    text = text.lower().replace("&", " and ")
     text = _NOT_SLUG.sub("-", text)
     text = re.sub(r"-{2,}", "-", text).strip("-")
     return text

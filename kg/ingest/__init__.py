@@ -6,6 +6,6 @@ named graph) lives in :mod:`kg.graph`; readers only turn a file into a graph.
 
 from __future__ import annotations
 
-from .source import SourceGraph, SourceMeta, read_text, reader_for, READERS
+from .source import SourceGraph, SourceMeta, read_file_text, reader_for, READERS
 
-__all__ = ["SourceGraph", "SourceMeta", "read_text", "reader_for", "READERS"]
+__all__ = ["SourceGraph", "SourceMeta", "read_file_text", "reader_for", "READERS"]

@@ -14,7 +14,7 @@ from rdflib import Graph
 from ..errors import InputError, ParseError
 from ..store import from_ox
 from ..vocab import slugify
-from .source import SourceGraph, SourceMeta, read_text
+from .source import SourceGraph, SourceMeta, read_file_text
 
 __all__ = ["read_rdf", "FORMATS"]
 
@@ -30,7 +30,7 @@ FORMATS = {
 
 def read_rdf(path: Path, fmt: str, *, slug: str | None = None, **_: object) -> SourceGraph:
     """Parse one RDF file into a :class:`SourceGraph` named after the file."""
-    text = read_text(path)
+    text = read_file_text(path)
     graph = Graph()
     warnings: list[str] = []
     named: set[str] = set()

@@ -20,7 +20,7 @@ from ..errors import InputError, ParseError, ResolutionError
 from ..resolve import CountryIndex, normalise_name
 from ..values import parse_amount, parse_date
 from ..vocab import SD, entity_iri, slugify
-from .source import SourceGraph, SourceMeta, read_text
+from .source import SourceGraph, SourceMeta, read_file_text
 
 __all__ = ["read_records", "AGREEMENT_KINDS", "ORGANISATION_KINDS", "STATUSES"]
 
@@ -86,6 +86,16 @@ _SECTIONS = ("countries", "organisations", "people", "places", "topics", "agreem
 
 #: looks a name up among entities already in the store: name → IRI or None
 StoreLookup = Callable[[str], "URIRef | None"]
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that leaves dates as text, so that a bad date is reported by its field."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:timestamp"]
+    for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
 
 
 def _lines(node: yaml.Node, path: tuple = (), out: dict | None = None) -> dict[tuple, int]:
@@ -264,10 +274,10 @@ def _source_meta(doc: dict, path: Path, b: _Builder) -> SourceMeta:
 
 def read_records(path: Path, fmt: str = "yaml", *, lookup: StoreLookup | None = None, **_: object) -> SourceGraph:
     """Read one records file. ``lookup`` resolves names declared by earlier sources."""
-    text = read_text(path)
+    text = read_file_text(path)
     try:
-        node = yaml.compose(text)
-        doc = yaml.safe_load(text)
+        node = yaml.compose(text, Loader=_Loader)
+        doc = yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         raise ParseError(f"YAML syntax error: {getattr(e, 'problem', e)}", path=str(path), line=mark.line + 1 if mark else None) from None

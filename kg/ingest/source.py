@@ -13,7 +13,7 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
 from ..errors import InputError
 from ..vocab import SCHEMA, SD, graph_iri, source_iri
 
-__all__ = ["SourceMeta", "SourceGraph", "read_text", "reader_for", "READERS", "MAX_BYTES"]
+__all__ = ["SourceMeta", "SourceGraph", "read_file_text", "reader_for", "READERS", "MAX_BYTES"]
 
 #: Files above this size are refused by the readers that hold a whole file in memory.
 MAX_BYTES = 200 * 1024 * 1024
@@ -84,7 +84,7 @@ class SourceGraph:
         return len(self.graph)
 
 
-def read_text(path: Path, *, max_bytes: int = MAX_BYTES) -> str:
+def read_file_text(path: Path, *, max_bytes: int = MAX_BYTES) -> str:
     """A file's text: refuses missing, empty, huge, binary and non-UTF-8 files clearly."""
     if not path.exists():
         raise InputError("no such file", path=str(path))
