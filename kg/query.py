@@ -184,7 +184,8 @@ def format_result(result: Result, fmt: str = "table") -> str:
         g: Graph = result.graph  # type: ignore[assignment]
         for p, ns in PREFIXES.items():
             g.bind(p, ns)
-        rdf_fmt = {"jsonld": "json-ld", "ntriples": "nt", "nquads": "nquads"}.get(fmt, fmt)
+        # a graph result has no graph names: its N-Triples are valid N-Quads
+        rdf_fmt = {"jsonld": "json-ld", "ntriples": "nt", "nquads": "nt"}.get(fmt, fmt)
         return g.serialize(format=rdf_fmt)
     if fmt not in RESULT_FORMATS:
         raise QueryError(f"a {result.type} result is a table: use --format {'|'.join(RESULT_FORMATS)}")
@@ -202,8 +203,10 @@ def format_result(result: Result, fmt: str = "table") -> str:
         for r in rows:
             w.writerow(["" if v is None else str(v) for v in r])
         return out.getvalue()
-    if fmt == "tsv":
-        return result.serialize(format="tsv").decode("utf-8")  # type: ignore[union-attr]
+    if fmt == "tsv":  # W3C SPARQL 1.1 TSV: terms in Turtle syntax
+        lines = ["\t".join(f"?{n}" for n in names)]
+        lines += ["\t".join("" if v is None else v.n3() for v in r) for r in rows]  # type: ignore[attr-defined]
+        return "\n".join(lines) + "\n"
     return _table(names, [[short(v) for v in r] for r in rows])
 
 
