@@ -306,9 +306,10 @@ def demo(ctx: click.Context) -> None:
 
 def _rel(p: Path) -> str:
     try:
-        return os.path.relpath(p)
+        rel = os.path.relpath(p)
     except ValueError:  # pragma: no cover - other drive on Windows
         return str(p)
+    return str(p) if rel.startswith("..") else rel
 
 
 def _print_records(rows: list[dict[str, Any]], columns: list[str], fmt: str) -> None:

@@ -28,7 +28,7 @@ from .errors import InputError, KGError, StoreError, ValidationError
 from .ingest.source import SourceGraph, SourceMeta, reader_for
 from .store import Store, open_store
 from .validate import Violation, validate_graph
-from .vocab import META_GRAPH, SD, SDG, graph_iri
+from .vocab import META_GRAPH, SD, SDG, SDID, graph_iri
 
 __all__ = ["KnowledgeGraph", "IngestReport", "SourceInfo", "data_dir", "ONTOLOGY_GRAPH"]
 
@@ -207,7 +207,7 @@ class KnowledgeGraph:
         if text.startswith(("http://", "https://")):
             return [URIRef(text)]
         if text.startswith("sdid:"):
-            return [URIRef(str(SD).replace("ontology#", "id/") + text[5:])]
+            return [SDID[text[5:]]]
         q = (
             "SELECT DISTINCT ?e WHERE { ?e rdfs:label|skos:altLabel|skos:prefLabel ?n . "
             "FILTER(isIRI(?e) && LCASE(STR(?n)) = ?key) "
@@ -230,6 +230,19 @@ class KnowledgeGraph:
         from .query import run_named
 
         return run_named(self, name, params)
+
+    # --- pictures ----------------------------------------------------------------------
+    def to_html(self, **options: object) -> str:
+        """The graph (or a view of it) as one self-contained interactive HTML page (``kg viz``)."""
+        from .viz import to_html
+
+        return to_html(self, **options)
+
+    def show(self, **options: object) -> object:
+        """The interactive graph inline in a notebook."""
+        from .viz import show
+
+        return show(self, **options)
 
     # --- sources -----------------------------------------------------------------------
     def sources(self) -> list[SourceInfo]:
@@ -266,7 +279,11 @@ class KnowledgeGraph:
 
     # --- export and stats ----------------------------------------------------------------
     def export(self, fmt: str = "trig", *, sources: Iterable[str] | None = None) -> bytes:
-        """Serialise the store (or some sources, with their descriptions) as RDF."""
+        """Serialise the store (or some sources) as RDF, or as a network (``graphml``, ``gexf``)."""
+        if fmt in ("graphml", "gexf"):
+            from .network import export_network
+
+            return export_network(self, fmt, sources=list(sources) if sources is not None else None)
         if sources is None:
             return self.store.serialize(fmt)
         names = [graph_iri(s) for s in sources]
@@ -281,8 +298,9 @@ class KnowledgeGraph:
         by_class = {
             str(r[0]).rsplit("#", 1)[-1]: int(r[1])
             for r in self.store.query(
-                "SELECT ?c (COUNT(DISTINCT ?e) AS ?n) WHERE { ?e a ?c FILTER(STRSTARTS(STR(?c), STR(sd:))) "
-                "FILTER(STRSTARTS(STR(?e), STR(sdid:))) } GROUP BY ?c ORDER BY DESC(?n) ?c"
+                "SELECT ?c (COUNT(DISTINCT ?e) AS ?n) WHERE { GRAPH ?g { ?e a ?c } "
+                "FILTER(?g NOT IN (sdg:meta, sdg:ontology) && STRSTARTS(STR(?c), STR(sd:))) } "
+                "GROUP BY ?c ORDER BY DESC(?n) ?c"
             )
         }
         by_source = {s.slug: s.triples for s in self.sources()}
