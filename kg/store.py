@@ -252,7 +252,9 @@ class OxigraphStore(Store):
         kwargs: dict = {"prefixes": _prefix_map()}
         sparql = with_bindings(sparql, bindings)
         if graphs is None:
-            kwargs["use_default_graph_as_union"] = True
+            # the union of all graphs, unless the query names its dataset with FROM
+            masked = _STRINGS_AND_IRIS.sub(" ", sparql)
+            kwargs["use_default_graph_as_union"] = not re.search(r"\bFROM\b", masked, re.IGNORECASE)
         else:
             kwargs["default_graph"] = [ox.NamedNode(str(g)) for g in graphs]
         try:
