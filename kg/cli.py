@@ -103,20 +103,25 @@ def _emit(text: str | bytes, output: str | None) -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--format", "fmt", default=None, help="Input format when the extension does not say (turtle, ntriples, nquads, trig, jsonld, xml, yaml, text, html).")
+@click.option("--format", "fmt", default=None, help="Input format when the extension does not say (turtle, ntriples, nquads, trig, jsonld, xml, yaml, csv, text, html).")
+@click.option("--mapping", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="YAML mapping of a CSV/TSV table onto the ontology.")
+@click.option("--bulk/--no-bulk", default=None, help="Stream N-Triples/Turtle into the store and check it there (automatic above 32 MB).")
 @pass_kg
-def ingest(kg: KnowledgeGraph, paths: tuple[Path, ...], fmt: str | None) -> None:
+def ingest(kg: KnowledgeGraph, paths: tuple[Path, ...], fmt: str | None, mapping: Path | None, bulk: bool | None) -> None:
     """Ingest files and directories (recursively, by extension).
 
     Each file becomes one source graph; re-ingesting a source replaces it. All files are
     read and validated before anything is written: on any error the store is unchanged.
     """
     files = kg.expand(*paths, fmt=fmt)
+    options = {k: v for k, v in (("mapping", mapping), ("bulk", bulk)) if v is not None}
     if len(files) > 5 and sys.stderr.isatty():
         with click.progressbar(length=len(files), label="reading", file=sys.stderr) as bar:
-            reports = kg.ingest(*files, fmt=fmt, progress=lambda _f: bar.update(1))
+            reports = kg.ingest(*files, fmt=fmt, progress=lambda _f: bar.update(1), **options)
     else:
-        reports = kg.ingest(*files, fmt=fmt, progress=lambda f: click.echo(f"reading {f}", err=True) if len(files) > 5 else None)
+        reports = kg.ingest(
+            *files, fmt=fmt, progress=lambda f: click.echo(f"reading {f}", err=True) if len(files) > 5 else None, **options
+        )
     for r in reports:
         click.echo(str(r))
         for w in r.warnings:

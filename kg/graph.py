@@ -24,7 +24,7 @@ from rdflib.query import Result
 
 from . import __version__
 from .bundled import ONTOLOGY_FILES, data_dir, ontology_path
-from .errors import InputError, KGError, StoreError, ValidationError
+from .errors import InputError, KGError, ParseError, StoreError, ValidationError
 from .ingest.source import SourceGraph, SourceMeta, reader_for
 from .store import Store, open_store
 from .validate import Violation, validate_graph
@@ -169,7 +169,10 @@ class KnowledgeGraph:
         return validate_graph(source.graph, context=context, focus=sorted(subjects, key=str))
 
     def write(self, sources: Iterable[SourceGraph]) -> list[IngestReport]:
-        """Validate sources and write them, each into its own named graph, in one transaction."""
+        """Validate sources and write them, each into its own named graph, in one transaction.
+
+        Sources too large for memory (``bulk_path``) are streamed into staging graphs first
+        and checked there (:mod:`kg.checks`); nothing becomes visible unless all pass."""
         sources = list(sources)
         seen: dict[str, SourceGraph] = {}
         for s in sources:
@@ -178,19 +181,45 @@ class KnowledgeGraph:
                     f"two inputs have the same source id {s.meta.slug!r}: {seen[s.meta.slug].meta.file} and {s.meta.file}"
                 )
             seen[s.meta.slug] = s
-            violations = self.check(s)
-            if violations:
-                raise ValidationError(s.meta.file or s.meta.slug, [str(v) for v in violations])
+            if s.bulk_path is None:
+                violations = self.check(s)
+                if violations:
+                    raise ValidationError(s.meta.file or s.meta.slug, [str(v) for v in violations])
         existing = set(self.store.graph_names())
         previous = {s.meta.slug: self.store.count(s.meta.graph) if s.meta.graph in existing else 0 for s in sources}
-        now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
-        self.store.replace_graphs((s.meta.graph, iter(s.graph), s.meta.triples(generated=now)) for s in sources)
+        bulk = [s for s in sources if s.bulk_path is not None]
+        sizes: dict[str, int] = {}
+        try:
+            for s in bulk:
+                self._stage(s)
+                sizes[s.meta.slug] = self.store.count(self.store.staging_graph(s.meta.graph))
+            now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+            self.store.replace_graphs(
+                ((s.meta.graph, iter(s.graph), s.meta.triples(generated=now)) for s in sources),
+                staged=[s.meta.graph for s in bulk],
+            )
+        finally:
+            for s in bulk:
+                self.store.discard(s.meta.graph)
         return [
             IngestReport(
-                s.meta.file, s.meta.slug, s.meta.graph, len(s.graph), s.meta.graph in existing, previous[s.meta.slug], s.warnings
+                s.meta.file, s.meta.slug, s.meta.graph, sizes.get(s.meta.slug, len(s.graph)), s.meta.graph in existing,
+                previous[s.meta.slug], s.warnings,
             )
             for s in sources
         ]
+
+    def _stage(self, s: SourceGraph) -> None:
+        from .checks import run_checks
+
+        assert s.bulk_path is not None and s.bulk_format is not None
+        try:
+            self.store.stage_file(s.meta.graph, s.bulk_path, s.bulk_format)
+        except SyntaxError as e:
+            raise ParseError(f"{s.bulk_format} syntax error: {e}", path=str(s.bulk_path), line=getattr(e, "lineno", None)) from None
+        problems = run_checks(self.store, self.store.staging_graph(s.meta.graph))
+        if problems:
+            raise ValidationError(s.meta.file or s.meta.slug, [str(p) for p in problems])
 
     # --- names -------------------------------------------------------------------------
     def find_entity(self, name: str, *, cls: URIRef | None = None) -> URIRef | None:

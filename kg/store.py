@@ -108,9 +108,22 @@ class Store(ABC):
         """Run a SPARQL query over the union of all graphs (or of ``graphs``)."""
 
     @abstractmethod
-    def replace_graphs(self, items: Iterable[tuple[URIRef, Iterable[Triple], Iterable[Triple]]]) -> None:
+    def replace_graphs(
+        self, items: Iterable[tuple[URIRef, Iterable[Triple], Iterable[Triple]]], *, staged: Iterable[URIRef] = ()
+    ) -> None:
         """Atomically, all or nothing: for each ``(graph, triples, meta)`` replace ``graph`` by
-        ``triples`` and its description in the metadata graph by ``meta``."""
+        ``triples`` and its description in the metadata graph by ``meta``. For the graphs in
+        ``staged`` the data was streamed in beforehand by ``stage_file`` (``triples`` is ignored)."""
+
+    def stage_file(self, graph: URIRef, path: Path, fmt: str) -> None:
+        """Stream a large file into the staging area of ``graph`` (backends that can)."""
+        raise StoreError(f"{self.location}: this store cannot bulk-load files")
+
+    def staging_graph(self, graph: URIRef) -> URIRef:
+        raise StoreError(f"{self.location}: this store has no staging graphs")
+
+    def discard(self, graph: URIRef) -> None:
+        """Drop what was staged for ``graph``."""
 
     def replace_graph(self, graph: URIRef, triples: Iterable[Triple], *, meta: Iterable[Triple]) -> None:
         """Atomically replace one source graph (see :meth:`replace_graphs`)."""
@@ -266,20 +279,48 @@ class OxigraphStore(Store):
         return _to_result(raw)
 
     # writes
-    def replace_graphs(self, items):
+    def staging_graph(self, graph: URIRef) -> URIRef:
+        """Where :meth:`stage_file` puts a source's data before :meth:`replace_graphs` swaps it in."""
+        name = _checked(graph)
+        return URIRef(f"{_STAGING}{name[len(str(SDG)):]}")
+
+    def stage_file(self, graph: URIRef, path: Path, fmt: str) -> None:
+        """Stream a large triples file (Turtle, N-Triples) into the staging graph of ``graph``
+        with Oxigraph's bulk loader (constant memory). Invisible as a source until
+        :meth:`replace_graphs` is called with ``staged=[graph]``; :meth:`discard` drops it."""
+        stage = ox.NamedNode(str(self.staging_graph(graph)))
+        self._ox.remove_graph(stage)
+        try:
+            self._ox.bulk_load(path=str(path), format=_OX_FORMATS[fmt], to_graph=stage)
+        except BaseException:
+            self._ox.remove_graph(stage)
+            raise
+
+    def load_file(self, path: Path, fmt: str, graph: URIRef, *, meta: Iterable[Triple] = ()) -> None:
+        """Bulk-load a triples file into ``graph``, replacing it, all or nothing (no checks)."""
+        self.stage_file(graph, path, fmt)
+        self.replace_graphs([(graph, (), meta)], staged=[graph])
+
+    def discard(self, graph: URIRef) -> None:
+        """Drop what was staged for ``graph``."""
+        self._drop_staging(ox.NamedNode(str(self.staging_graph(graph))), ox.NamedNode(f"{self.staging_graph(graph)}/meta"))
+
+    def replace_graphs(self, items, *, staged=()):
         items = list(items)
+        staged = {str(g) for g in staged}
         stages = []
         for graph, _t, _m in items:
             name = _checked(graph)
-            slug = name[len(str(SDG)):]
-            stages.append((name, f"{_STAGING}{slug}", f"{_STAGING}{slug}/meta"))
-        staged = [ox.NamedNode(n) for _name, d, m in stages for n in (d, m)]
+            data_g = str(self.staging_graph(graph))
+            stages.append((name, data_g, f"{data_g}/meta"))
+        to_drop = [ox.NamedNode(n) for _name, d, m in stages for n in (d, m)]
 
         def quads() -> Iterator[ox.Quad]:
-            for (_g, triples, meta), (_name, data_g, meta_g) in zip(items, stages):
+            for (_g, triples, meta), (name, data_g, meta_g) in zip(items, stages):
                 d, m = ox.NamedNode(data_g), ox.NamedNode(meta_g)
-                for s, p, o in triples:
-                    yield ox.Quad(to_ox(s), to_ox(p), to_ox(o), d)
+                if name not in staged:
+                    for s, p, o in triples:
+                        yield ox.Quad(to_ox(s), to_ox(p), to_ox(o), d)
                 for s, p, o in meta:
                     yield ox.Quad(to_ox(s), to_ox(p), to_ox(o), m)
 
@@ -298,7 +339,7 @@ class OxigraphStore(Store):
         except OSError as e:
             raise StoreError(f"{self.location}: write failed, store unchanged: {e}") from e
         finally:
-            self._drop_staging(*staged)
+            self._drop_staging(*to_drop)
 
     def remove_graph(self, graph):
         name = _checked(graph)
@@ -354,10 +395,6 @@ class OxigraphStore(Store):
             t = ox.Triple(q.subject, q.predicate, q.object)
             seen.setdefault((q.subject, q.predicate, q.object), t)
         return ox.serialize(seen.values(), format=_OX_FORMATS[fmt], prefixes=_prefix_map())
-
-    def load_file(self, path: Path, fmt: str, graph: URIRef) -> None:
-        """Bulk-load a large RDF file into ``graph`` (streamed; used for huge inputs)."""
-        self._ox.bulk_load(path=str(path), format=_OX_FORMATS[fmt], to_graph=ox.NamedNode(str(graph)))
 
     @property
     def dataset(self) -> Dataset:

@@ -73,8 +73,16 @@ def test_from_names_a_graph_of_the_store_never_a_download(seed_kg, watcher):
 
 
 def test_huge_file_is_refused_before_reading(seed_kg, tmp_path):
-    p = tmp_path / "huge.ttl"
+    p = tmp_path / "huge.jsonld"
     with p.open("wb") as f:
         f.truncate(300 * 1024 * 1024)  # sparse: costs no disk
-    with pytest.raises(kg.InputError, match="huge.ttl: file too large"):
+    with pytest.raises(kg.InputError, match="huge.jsonld: file too large"):
+        seed_kg.ingest(p)
+
+
+def test_huge_binary_triples_file_is_refused_before_streaming(seed_kg, tmp_path):
+    p = tmp_path / "huge.nt"
+    with p.open("wb") as f:
+        f.truncate(300 * 1024 * 1024)
+    with pytest.raises(kg.InputError, match="huge.nt: binary file"):
         seed_kg.ingest(p)

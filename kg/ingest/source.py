@@ -79,6 +79,9 @@ class SourceGraph:
     meta: SourceMeta
     graph: Graph
     warnings: list[str] = field(default_factory=list)
+    #: a file too large for memory, to be streamed into the store (``graph`` stays empty)
+    bulk_path: Path | None = None
+    bulk_format: str | None = None
 
     def __len__(self) -> int:
         return len(self.graph)

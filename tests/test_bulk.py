@@ -1,0 +1,55 @@
+"""Large triples files are streamed into the store, checked there, and written all or nothing."""
+
+from __future__ import annotations
+
+import pytest
+
+import kg
+
+from .test_ingest import snapshot
+
+
+@pytest.fixture
+def seed_nt(seed_kg, tmp_path):
+    p = tmp_path / "seed-bulk.nt"
+    p.write_bytes(seed_kg.export("ntriples", sources=["uk-korea-science-deal-2023"]))
+    return p
+
+
+def test_bulk_ingest_answers_like_the_normal_path(seed_nt):
+    g = kg.KnowledgeGraph()
+    [report] = g.ingest(seed_nt, bulk=True)
+    assert report.slug == "seed-bulk" and report.triples > 300
+    assert len(g.run("agreements-between", a="GBR", b="KOR")) == 6
+    assert not [n for n in g.store.oxigraph.named_graphs() if "_staging" in n.value]
+    [again] = g.ingest(seed_nt, bulk=True)
+    assert again.replaced and again.previous == report.triples
+
+
+@pytest.mark.parametrize(
+    "bad,expect",
+    [
+        ('<https://w3id.org/scidip/id/country/XYZ> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <https://w3id.org/scidip/ontology#Country> .', "country/XYZ"),
+        ('<https://w3id.org/scidip/id/funding/f> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <https://w3id.org/scidip/ontology#Funding> .\n'
+         '<https://w3id.org/scidip/id/funding/f> <https://w3id.org/scidip/ontology#amount> "-5"^^<http://www.w3.org/2001/XMLSchema#decimal> .\n'
+         '<https://w3id.org/scidip/id/funding/f> <https://w3id.org/scidip/ontology#currency> "GBP" .', "non-negative"),
+        ('<https://w3id.org/scidip/id/agreement/uk-korea-science-deal> <https://w3id.org/scidip/ontology#signedOn> "2023-13-45"^^<http://www.w3.org/2001/XMLSchema#date> .', "not a valid xsd:date"),
+        ('<https://w3id.org/scidip/id/agreement/x> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <https://w3id.org/scidip/ontology#Treaty> .', "no sd:party"),
+        ('<https://w3id.org/scidip/id/agreement/uk-korea-science-deal> <https://w3id.org/scidip/ontology#signatory> <https://w3id.org/scidip/id/country/GBR> .', "not an sd:Person"),
+    ],
+)
+def test_bulk_checks_refuse_and_leave_store_unchanged(fresh_kg, seed_nt, bad, expect):
+    seed_nt.write_bytes(seed_nt.read_bytes() + bad.encode() + b"\n")
+    before = snapshot(fresh_kg)
+    with pytest.raises(kg.ValidationError, match=expect):
+        fresh_kg.ingest(seed_nt, bulk=True)
+    assert snapshot(fresh_kg) == before
+
+
+def test_bulk_parse_error_names_the_line(fresh_kg, seed_nt):
+    lines = seed_nt.read_bytes().splitlines()
+    seed_nt.write_bytes(b"\n".join(lines[:10] + [b"<urn:a> <urn:b> ."] + lines[10:]) + b"\n")
+    before = snapshot(fresh_kg)
+    with pytest.raises(kg.ParseError, match="seed-bulk.nt:11"):
+        fresh_kg.ingest(seed_nt, bulk=True)
+    assert snapshot(fresh_kg) == before
