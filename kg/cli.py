@@ -291,14 +291,17 @@ def demo(ctx: click.Context) -> None:
         for r in kg.ingest(data):
             click.echo(f"  {r}")
         asks = [
-            ("Which agreements involve the UK and the Republic of Korea?", "agreements-between", {"a": "UK", "b": "South Korea"}),
-            ("Who signed the UK-Korea Science Deal, holding which post?", "signatories", {"agreement": "UK-Korea Science Deal"}),
-            ("What funding is attached to what?", "funding", {}),
-            ("With which countries does the UK cooperate on quantum?", "partners-on-topic", {"country": "UK", "topic": "quantum"}),
+            ("Which agreements involve the UK and the Republic of Korea?", "agreements-between",
+             {"a": "UK", "b": "South Korea"}, ["label", "status", "signed"]),
+            ("Who signed the UK-Korea Science Deal, holding which post?", "signatories",
+             {"agreement": "UK-Korea Science Deal"}, ["name", "post", "country"]),
+            ("What funding is attached to what?", "funding", {}, ["amount", "currency", "funder", "attachedTo"]),
+            ("With which countries does the UK cooperate on quantum?", "partners-on-topic",
+             {"country": "UK", "topic": "quantum"}, None),
         ]
-        for question, name, params in asks:
+        for question, name, params, columns in asks:
             click.echo(f"\n{question}\n  kg query --name {name} " + " ".join(f"-p {k}={v!r}" for k, v in params.items()))
-            click.echo(format_result(kg.run(name, **params), "table"))
+            click.echo(format_result(kg.run(name, **params), "table", columns=columns))
     where = "--store :memory:" if store == ":memory:" else (f"--store {store} " if store != DEFAULT_STORE else "")
     click.echo(
         f"\nThe store is in {store if store != ':memory:' else 'memory (gone now)'}. Try next:\n"

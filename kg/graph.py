@@ -123,7 +123,8 @@ class KnowledgeGraph:
         return self.write(sources)
 
     def expand(self, *paths: str | os.PathLike[str], fmt: str | None = None) -> list[Path]:
-        """The files ``paths`` stand for: files as given, directories walked for known types."""
+        """The files ``paths`` stand for: files as given, directories walked for known types
+        (skipping hidden and ``_`` names, ``gazetteers/`` and ``*.mapping.yaml``)."""
         out: list[Path] = []
         for raw in paths:
             p = Path(raw)
@@ -131,6 +132,8 @@ class KnowledgeGraph:
                 for f in sorted(p.rglob("*")):
                     rel = f.relative_to(p).parts
                     if any(part in _SKIP_DIRS or part.startswith((".", "_")) for part in rel):
+                        continue
+                    if f.name.endswith((".mapping.yaml", ".mapping.yml")):  # a table's mapping, read with it
                         continue
                     if f.is_file() and self._readable(f, fmt):
                         out.append(f)

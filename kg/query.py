@@ -174,9 +174,10 @@ def _rows(result: Result) -> tuple[list[str], list[list[object]]]:
     return names, [[row.get(v) for v in result.vars] for row in result.bindings]  # type: ignore[union-attr]
 
 
-def format_result(result: Result, fmt: str = "table") -> str:
+def format_result(result: Result, fmt: str = "table", *, columns: list[str] | None = None) -> str:
     """SELECT/ASK results as table, csv, tsv or json (W3C SPARQL 1.1 results JSON);
-    CONSTRUCT/DESCRIBE results as turtle, nquads, ntriples or jsonld."""
+    CONSTRUCT/DESCRIBE results as turtle, nquads, ntriples or jsonld. ``columns`` picks
+    the columns of a table."""
     if result.type in ("CONSTRUCT", "DESCRIBE"):
         fmt = "turtle" if fmt == "table" else fmt
         if fmt not in GRAPH_FORMATS:
@@ -207,7 +208,8 @@ def format_result(result: Result, fmt: str = "table") -> str:
         lines = ["\t".join(f"?{n}" for n in names)]
         lines += ["\t".join("" if v is None else v.n3() for v in r) for r in rows]  # type: ignore[attr-defined]
         return "\n".join(lines) + "\n"
-    return _table(names, [[short(v) for v in r] for r in rows])
+    keep = [i for i, n in enumerate(names) if columns is None or n in columns]
+    return _table([names[i] for i in keep], [[short(r[i]) for i in keep] for r in rows])
 
 
 def _table(names: list[str], rows: list[list[str]]) -> str:
