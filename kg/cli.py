@@ -47,7 +47,7 @@ class _Group(click.Group):
     default=DEFAULT_STORE,
     show_default=True,
     metavar="PATH",
-    help="Store directory (created on first use); ':memory:' for a throwaway one. Also $KG_STORE.",
+    help="Store directory (created on first use); ':memory:' for a throwaway one; sparql+http://host:port for a SPARQL 1.1 server. Also $KG_STORE.",
 )
 @click.version_option(__version__, prog_name="scidip-kg")
 @click.pass_context
@@ -339,6 +339,35 @@ def _print_records(rows: list[dict[str, Any]], columns: list[str], fmt: str) -> 
         return
     click.echo(_table(columns, [["" if r.get(c) is None else str(r.get(c)) for c in columns] for r in rows]))
 
+
+# --- extract --------------------------------------------------------------------------
+
+
+@main.command()
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--format", "-f", "fmt", type=click.Choice(["json", "turtle"]), default="turtle", show_default=True, help="Output format.")
+@click.option("--published", help="Publication date (YYYY-MM-DD), overriding the Published: header.")
+@click.option("--url", help="The article's URL, overriding the URL: header.")
+@click.option("--title", help="The article's title, overriding the Title: header or first line.")
+def extract(path: Path, fmt: str, published: str | None, url: str | None, title: str | None) -> None:
+    """Show what ingesting a news article would add, without writing anything."""
+    from .ingest.text import extract as run_extract
+
+    source = run_extract(path, published=published, url=url, title=title)
+    for w in source.warnings:
+        click.echo(f"warning: {w}", err=True)
+    if fmt == "turtle":
+        from .vocab import PREFIXES
+
+        for p, ns in PREFIXES.items():
+            source.graph.bind(p, ns)
+        click.echo(source.graph.serialize(format="turtle"))
+    else:
+        click.echo(source.graph.serialize(format="json-ld", auto_compact=True))
+
+
+# commands of other modules register themselves on `main`
+from . import cli_network, cli_serve  # noqa: E402,F401
 
 if __name__ == "__main__":  # pragma: no cover
     main()

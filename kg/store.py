@@ -459,8 +459,13 @@ def _to_result(raw: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples) -> Re
 
 def open_store(location: str | os.PathLike[str] | None = None) -> Store:
     """Open the store at ``location``: a directory (on-disk Oxigraph, created if missing)
-    or ``None``/``":memory:"`` for a temporary in-memory store."""
+    or ``None``/``":memory:"`` for a temporary in-memory store, or ``sparql+http://...`` for
+    a SPARQL 1.1 server (:class:`kg.remote.RemoteStore`)."""
     if location is None or str(location) == ":memory:":
         return OxigraphStore()
+    if str(location).startswith("sparql+"):
+        from .remote import RemoteStore
+
+        return RemoteStore(str(location))
     return OxigraphStore(location)
 

@@ -1,0 +1,549 @@
+"""Stage 2, recognise: sentences → typed mentions (spans with what they may stand for).
+
+Gazetteer look-ups run through spaCy :class:`PhraseMatcher` (case-sensitive for names,
+case-insensitive for topics) over a blank English tokenizer; the shapes that a
+gazetteer cannot list (people with their posts, agreements, amounts of money, dates,
+venues, events) are found with patterns. Nothing here decides what a mention *is*
+across the article: that is :mod:`.resolve`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from ...resolve import normalise_name
+from .gazetteer import gazetteer
+from .segment import ArticleText, nlp
+
+__all__ = ["Mention", "recognise", "AGREEMENT_HEADS", "POST_HEADS"]
+
+
+@dataclass
+class Mention:
+    """A span of one sentence (character offsets within the sentence text)."""
+
+    kind: str  # country | org | person | agreement | money | date | topic | place | event | government
+    start: int
+    end: int
+    text: str
+    sent: int
+    data: dict = field(default_factory=dict)
+
+    def overlaps(self, other: Mention) -> bool:
+        return self.start < other.end and other.start < self.end
+
+
+# --- patterns ----------------------------------------------------------------------------
+
+_CAP = r"(?:[A-Z][a-z]+(?:-[A-Za-z][a-z]+)*|[A-Z][a-z]*[A-Z][a-z]+|[A-Z]\.)"
+_PARTICLE = r"(?:van der|von der|van|von|der|de|da|bin|al|le|la|di|du|dos|ibn)"
+NAME = rf"(?:{_CAP}(?:\s+(?:{_PARTICLE}\s+)*{_CAP}){{1,3}})"
+_NAME_RE = re.compile(NAME)
+
+#: heads of post phrases ("defence secretary", "minister of ...", "director-general")
+POST_HEADS = (
+    "prime minister", "deputy prime minister", "minister", "ministers", "secretary", "secretaries", "president", "vice president",
+    "vice-president", "chancellor", "vice-chancellor", "administrator", "ambassador", "adviser", "advisers", "advisor",
+    "advisors", "director-general", "director general", "director", "commissioner", "chief executive", "chair", "chairman",
+    "chairwoman", "chairperson", "head", "governor", "mayor", "premier", "vice premier", "envoy", "chief scientist",
+    "chief scientific adviser", "undersecretary", "under secretary", "spokesperson", "spokesman", "spokeswoman",
+    "president-elect", "king", "queen", "senator", "foreign minister", "deputy minister", "state secretary",
+)
+_POST_HEAD_RE = "|".join(sorted((re.escape(h) for h in POST_HEADS), key=len, reverse=True))
+_TITLES = (
+    "President-elect", "President", "Vice President", "Vice-President", "Prime Minister", "Deputy Prime Minister",
+    "Chancellor of the Exchequer", "Chancellor", "Secretary of State", "Secretary-General", "Secretary General",
+    "Foreign Minister", "Foreign Secretary", "Defence Secretary", "Defense Secretary", "Science Minister", "Minister",
+    "Premier", "Vice Premier", "King", "Queen", "Crown Prince", "Prince", "Princess", "Sheikh", "Senator", "Ambassador",
+    "Administrator", "Commissioner", "Director-General", "Director General", "Chief Executive", "Governor", "Mayor",
+    "Dr", "Dr.", "Professor", "Prof.", "Sir", "Dame",
+)
+_TITLE_RE = "|".join(sorted((re.escape(t) for t in _TITLES), key=len, reverse=True))
+# "President Joe Biden", "NASA Administrator Bill Nelson", "South Korea's President Yoon"
+_TITLED = re.compile(rf"(?P<post>(?:\b[A-Z]{{2,6}}\s+)?\b(?:{_TITLE_RE}))\s+(?P<name>{NAME}|{_CAP}(?=\W))")
+# "science minister George Freeman", "minister of trade, industry and energy Bang Moon-kyu"
+_LOWER_POST = re.compile(
+    rf"(?P<post>\b(?:[a-z][a-z-]*,?\s+){{0,5}}(?:{_POST_HEAD_RE})(?:\s+(?:of|for|to)\s+(?:(?:[a-z][a-z-]*|and|[A-Z]{{2,5}}),?\s+){{1,8}}?)?)\s*(?P<name>{NAME})"
+)
+# "Name, the secretary of state for ...", "Name, Australia's defence industry minister"
+_APPOS = re.compile(
+    rf"(?P<name>{NAME}),\s+(?P<post>(?:who (?:became|is|was) |then |the |a |former |now )*[^,.;:()]*?\b(?:{_POST_HEAD_RE})\b(?:[^,.;:()]|,(?=\s+[a-z][\w-]*(?:,\s+[a-z][\w-]*)*\s+and\s))*?)(?=,|\.|;|:|\(|$| who | which | said| has| had| will| would| signed| and (?:[A-Z]|the [A-Z])| took| announced| called| helped| leads| set)"
+)
+_SAID = re.compile(rf"(?P<name>{NAME})\s+(?:said|says|told|added|announced|signed|called|described|stressed|argued|urged|noted|unveiled)\b")
+
+AGREEMENT_HEADS = {
+    "memorandum of understanding": "mou",
+    "memoranda of understanding": "mou",
+    "memorandum of cooperation": "mou",
+    "mou": "mou",
+    "letter of intent": "declaration",
+    "declaration of intent": "declaration",
+    "communication of intent": "declaration",
+    "declaration": "declaration",
+    "joint statement": "statement",
+    "agreement": "agreement",
+    "accord": "accord",
+    "accords": "accord",
+    "treaty": "treaty",
+    "convention": "convention",
+    "deal": "deal",
+    "pact": "agreement",
+    "protocol": "agreement",
+    "partnership": "partnership",
+    "arrangement": "agreement",
+    "dialogue": "dialogue",
+    "common understanding": "agreement",
+    "package": "agreement",
+    "initiative": "agreement",
+    "charter": "agreement",
+    "compact": "agreement",
+    "extension": "agreement",
+}
+_AG_HEAD_RE = "|".join(sorted((re.escape(h) for h in AGREEMENT_HEADS), key=len, reverse=True))
+_NAMED_AG = re.compile(
+    rf"(?P<name>(?:(?:[A-Z][A-Za-z]*|[A-Z]{{2,}})(?:-[A-Z][A-Za-z]*)*\s+(?:(?:and|on|of|for|in|the|&)\s+)?)*?"
+    rf"(?:[A-Z][A-Za-z]*|[A-Z]{{2,}}|\d{{4}})(?:-[A-Z][A-Za-z]*)*\s+(?:{'|'.join(h.title() for h in AGREEMENT_HEADS if ' ' not in h)}|Memorandum of Understanding)\b"
+    rf"(?:\s+(?:on|for|of|Establishing|establishing)\s+(?:the\s+)?(?:[A-Z][A-Za-z]*(?:\s+|\b))+)?)"
+)
+_HEAD_FIRST_AG = re.compile(r"(?P<name>(?:Convention|Treaty|Agreement|Initiative|Declaration|Memorandum|Partnership|Charter) (?:on|for|of|Establishing|establishing|between) (?:the )?(?:[A-Z][A-Za-z]*(?:-[A-Z][A-Za-z]*)*(?: and | |\b))+)")
+# generic: "a new bilateral accord", "a memorandum of understanding between X and Y", "IBM's partnership"
+_GENERIC_HEAD = re.compile(rf"\b(?P<head>{_AG_HEAD_RE})(?P<plural>s)?\b", re.I)
+_DETERMINERS = {"a", "an", "the", "this", "that", "these", "those", "their", "its", "his", "her", "our", "another", "further", "any", "each", "every", "no"}
+_NOT_MODIFIERS = _DETERMINERS | {
+    "of", "on", "in", "to", "for", "with", "by", "at", "from", "and", "or", "but", "as", "under", "into", "towards", "between",
+    "has", "have", "had", "is", "are", "was", "were", "be", "been", "will", "would", "could", "should", "can", "may", "might",
+    "signs", "signed", "sign", "signing", "covers", "covered", "includes", "included", "including", "marking", "marks", "reached",
+    "reach", "opened", "open", "launched", "launch", "announced", "announce", "agreed", "agree", "renewed", "renew", "said", "says",
+    "made", "make", "struck", "strike", "secured", "secure", "sealed", "seal", "forms", "form", "part", "also", "not", "only",
+    "once", "again", "still", "yet", "now", "then", "that", "which", "who", "it", "they", "we", "he", "she", "there", "here",
+    "join", "joined", "joining", "endorsed", "adopted", "initialled", "amends", "amend", "extends", "extend", "handed", "plan",
+    "plans", "planned", "about", "over", "after", "before", "since", "until", "during", "within", "without", "against", "around",
+    "through", "across", "among", "amongst", "toward", "including", "behind", "beyond", "alongside",
+    "this", "raft", "kind", "type", "set", "series", "number", "range", "way", "way", "onto", "upon", "via", "per", "than", "so",
+    "such", "like", "up", "out", "off", "down", "some", "all", "both", "either", "neither", "more", "most", "less", "least",
+}
+_AG_STOP_MODS = {"grant", "grants", "trade", "programmes", "corporate", "free", "purchase", "power", "loan", "licence", "license"}
+
+_MONEY = re.compile(
+    r"(?P<amt>(?:(?P<code>USD|EUR|GBP|CHF|JPY|CNY|INR|KRW|AUD|CAD|NZD|AED|SEK|NOK|DKK)\s?|(?P<sign>A\$|AU\$|C\$|CA\$|NZ\$|S\$|HK\$|US\$|R\$|£|€|\$|¥|₩|₹))"
+    r"(?P<num>\d[\d,]*(?:\.\d+)?)\s?(?P<scale>trillion|billion|million|thousand|bn|tn|mn|m|k|b)?)\b"
+    r"|(?P<amt2>(?P<num2>\d[\d,]*(?:\.\d+)?)\s?(?P<scale2>trillion|billion|million|bn|m)?\s+(?P<word>pounds|euros|dollars|yen|won|rupees|Swiss francs|francs|yuan))\b"
+)
+_MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"]
+_MONTH_RE = "January|February|March|April|May|June|July|August|September|October|November|December"
+_WEEKDAY_RE = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
+_DATE = re.compile(
+    rf"\b(?P<dmy>(?P<d>\d{{1,2}})(?:\s+(?:and|to|-|–)\s+\d{{1,2}})?\s+(?P<m>{_MONTH_RE})(?:\s+(?P<y>\d{{4}}))?)\b"
+    rf"|\b(?P<mdy>(?P<m2>{_MONTH_RE})\s+(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?(?:,\s*(?P<y2>\d{{4}}))?)\b"
+    rf"|\b(?P<my>(?:(?:early|mid|late)[- ])?(?P<m3>{_MONTH_RE})(?:\s+(?P<y3>\d{{4}}))?)\b"
+    rf"|\b(?:in|since|from|by|until|during)\s+(?P<year>(?:19|20)\d{{2}})\b"
+    rf"|\b(?P<rel>last|this|next|earlier this|later this)\s+(?P<unit>week|month|year|September|{_MONTH_RE}|{_WEEKDAY_RE})\b"
+    rf"|\b(?:on\s+)?(?P<wd>{_WEEKDAY_RE})\b"
+)
+_EVENT = re.compile(
+    r"(?P<pre>(?:(?:[A-Z][A-Za-z0-9]*|[A-Z]{2,}|G\d+|\d+(?:st|nd|rd|th))(?:[- ](?:[A-Z][A-Za-z0-9]*|[A-Z]{2,}))*(?:'s|’s|s')?\s+)?)"
+    r"(?P<mods>(?:(?:state|official|leaders'|leaders’|first|ministerial|signing|press|joint|autumn|spring|bilateral|annual|inaugural|next)\s+){0,3})"
+    r"(?P<head>summit|Summit|visit|ceremony|press conference|conference|Conference|meeting|forum|Forum|joint statement|autumn statement|Autumn Statement|event)\b"
+    r"(?P<post>\s+(?:of|to)\s+(?:the\s+)?(?:[A-Z][A-Za-z-]*(?:\s+|\b))+)?"
+)
+_PLACE_PREP = re.compile(r"\b(?P<prep>in|at|near|visit to|trip to)\s+(?P<the>the\s+)?(?P<name>(?:[A-ZÀ-Ý][\wÀ-ÿ'’/-]*|//[A-Z][\w]*)(?:\s+(?:[A-ZÀ-Ý][\wÀ-ÿ'’/-]*|//[A-Z]\w*))*)")
+_PLACE_STOP = {
+    "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November",
+    "December", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "Moon", "Mars", "Earth",
+    "The", "A", "An", "It", "This", "That", "Under", "As", "Its", "Their", "His", "Her", "Our",
+}
+_GOVERNMENT = re.compile(r"\b(?P<who>[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*)*)(?:'s|’s)?\s+(?P<mod>central |federal |national )?(?P<head>government|administration)\b")
+_ACRONYM_DEF = re.compile(r"(?P<full>(?:[A-Z][\w’'-]*|of|for|and|the|on|in|&)(?:[ ,]+(?:[A-Z][\w’'-]*|of|for|and|the|on|in|&))*)\s+\((?P<acr>[A-Za-z][A-Za-z0-9&+-]{1,9})\)")
+_ORG_HEADS = (
+    "Ministry", "Department", "Agency", "Office", "Council", "Commission", "Committee", "Institute", "Foundation",
+    "University", "Organisation", "Organization", "Administration", "Authority", "Centre", "Center", "Academy",
+    "Society", "Secretariat", "Corporation", "Company", "Bank", "Laboratory", "Cabinet", "Parliament", "Assembly",
+    "Accelerator", "Observatory", "Force", "Board", "Service",
+)
+_ORG_PHRASE = re.compile(
+    rf"\b(?P<name>(?:(?:[A-Z][\w’'-]*|[A-Z]{{2,}})\s+(?:(?:and|for|of|the|on)\s+)*)*(?:{'|'.join(_ORG_HEADS)})(?:\s+(?:of|for|on)\s+(?:the\s+)?(?:[A-Z][\w’'-]*(?:,?\s+(?:and\s+)?|\b))+)?)"
+)
+
+
+@lru_cache(maxsize=1)
+def _matchers():
+    from spacy.matcher import PhraseMatcher
+
+    g = gazetteer()
+    pipeline = nlp()
+    make = pipeline.make_doc
+    names = PhraseMatcher(pipeline.vocab, attr="ORTH")
+    surfaces_country = list(g.country_surfaces)
+    names.add("COUNTRY", [make(s) for s in surfaces_country])
+    org_surfaces: set[str] = set()
+    seen_entries = {id(e): e for e in g.orgs.values()}
+    for e in seen_entries.values():
+        for s in (e.name, *e.aliases, *([e.acronym] if e.acronym else [])):
+            org_surfaces.add(s)
+            if s.startswith("the "):
+                org_surfaces.add(s[4:])
+    names.add("ORG", [make(s) for s in sorted(org_surfaces)])
+    people = set()
+    for p in g.people.values():
+        people.add(p.name)
+        people.update(p.aliases)
+    names.add("KNOWN_PERSON", [make(s) for s in people])
+    topics = PhraseMatcher(pipeline.vocab, attr="LOWER")
+    topics.add("TOPIC", [make(s) for s in g.topic_surfaces])
+    return names, topics
+
+
+def _add(out: list[Mention], m: Mention) -> None:
+    out.append(m)
+
+
+def _post_country(post: str, sent_mentions: list[Mention], offset: int) -> str | None:
+    g = gazetteer()
+    for surface, (code, _how) in sorted(g.country_surfaces.items(), key=lambda kv: -len(kv[0])):
+        if re.search(rf"(?<![\w-]){re.escape(surface)}(?:'s|’s|')?(?![\w-])", post):
+            return code
+    return None
+
+
+def recognise(article: ArticleText) -> list[list[Mention]]:
+    """Mentions of each sentence, in sentence order (overlaps left for :mod:`.resolve`)."""
+    names, topics = _matchers()
+    make = nlp().make_doc
+    out: list[list[Mention]] = []
+    for s in article.sentences:
+        out.append(recognise_sentence(s.text, s.index, names, topics, make))
+    return out
+
+
+def recognise_sentence(text: str, idx: int, names=None, topics=None, make=None) -> list[Mention]:
+    if names is None:
+        names, topics = _matchers()
+        make = nlp().make_doc
+    g = gazetteer()
+    ms: list[Mention] = []
+    doc = make(text)
+    vocab = doc.vocab
+    # gazetteer names (countries, organisations, known people): longest match wins
+    spans = []
+    for match_id, start, end in names(doc):
+        spans.append((start, end, vocab.strings[match_id]))
+    spans.sort(key=lambda t: (-(t[1] - t[0]), t[0]))
+    taken: set[int] = set()
+    for start, end, label in spans:
+        if any(i in taken for i in range(start, end)):
+            continue
+        span = doc[start:end]
+        # "Korea" in "Korea-based" is fine, but never match inside a hyphenated word
+        if start > 0 and doc[start - 1].text == "-" and not doc[start - 1].whitespace_ and label != "COUNTRY":
+            continue
+        taken.update(range(start, end))
+        surface = span.text
+        if label == "COUNTRY":
+            code, how = g.country_surfaces[surface]
+            ms.append(Mention("country", span.start_char, span.end_char, surface, idx, {"code": code, "how": how}))
+        elif label == "ORG":
+            e = g.org(surface)
+            ms.append(Mention("org", span.start_char, span.end_char, surface, idx, {"entry": e}))
+        else:
+            ms.append(Mention("person", span.start_char, span.end_char, surface, idx, {"known": g.people[normalise_name(surface)]}))
+    # topics (case-insensitive)
+    tspans = sorted(((s, e) for _, s, e in topics(doc)), key=lambda t: (-(t[1] - t[0]), t[0]))
+    ttaken: set[int] = set()
+    for start, end in tspans:
+        if any(i in ttaken for i in range(start, end)):
+            continue
+        ttaken.update(range(start, end))
+        span = doc[start:end]
+        iri = g.topics.get(span.text)
+        if iri is not None:
+            ms.append(Mention("topic", span.start_char, span.end_char, span.text, idx, {"iri": iri}))
+    _people(text, idx, ms)
+    _orgs(text, idx, ms)
+    _agreements(text, idx, ms)
+    _money(text, idx, ms)
+    _dates(text, idx, ms)
+    _places(text, idx, ms)
+    _events(text, idx, ms)
+    return ms
+
+
+_NOT_NAME_WORDS = {
+    "In", "On", "At", "The", "A", "An", "After", "Before", "Under", "As", "For", "Since", "When", "While", "With", "By",
+    "From", "To", "Of", "And", "But", "Or", "If", "This", "That", "These", "Those", "It", "Its", "Their", "His", "Her",
+    "Our", "We", "They", "He", "She", "Both", "Some", "Many", "Most", "Among", "Along", "Not", "Rather", "Read", "More",
+    "Then", "Now", "Also", "Last", "Next", "Earlier", "Later", "Yet", "Still", "Only", "Much", "Others", "Other", "Every",
+    "Each", "Any", "All", "Such", "Six", "Seven", "Five", "Three", "Two", "Four", "Eight", "Nine", "Ten", "Minister",
+    "President", "Secretary", "Prime", "Chancellor", "Administrator", "Ambassador", "Vice", "Deputy", "Director", "Data",
+    "Science", "Research", "Technology", "Agreement", "Accord", "Accords", "Treaty", "Deal", "Partnership", "Government",
+    "National", "Federal", "Department", "Ministry", "Agency", "Council", "Commission", "Committee", "Union", "University",
+    "Space", "Station", "Programme", "Program", "Fund", "Observatory", "Institute", "Summit", "State", "Foreign", "Defence",
+    "Defense", "Under", "Pillar", "Office", "Board", "Centre", "Center", "Europe", "European", "International", "Global",
+}
+_MONTH_WORDS = {m.title() for m in ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"]} | {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"}
+
+
+def valid_name(name: str) -> bool:
+    """Whether a capitalised sequence can be a person's name (not a date, place, body or clause start)."""
+    toks = name.replace("-", " ").split()
+    if not toks or toks[0] in _NOT_NAME_WORDS or toks[-1] in _NOT_NAME_WORDS:
+        return False
+    if any(t in _MONTH_WORDS or t in _NOT_NAME_WORDS for t in toks):
+        return False
+    g = gazetteer()
+    if name in g.country_surfaces or g.org(name) is not None:
+        return False
+    if any(t in g.country_surfaces for t in name.split()):
+        return False
+    return True
+
+
+def _clean_post(post: str) -> str:
+    """Keep a post phrase from its first content word ("along with minister of ..." → "minister of ...")."""
+    words = post.split()
+    while words and words[0].lower().strip(",") in _NOT_MODIFIERS | {"along", "said", "told", "called", "named", "appointed", "former", "then", "new", "who", "became"}:
+        words = words[1:]
+    return " ".join(words).strip().rstrip(",")
+
+
+def _people(text: str, idx: int, ms: list[Mention]) -> None:
+    found: list[Mention] = []
+
+    def add(name: str, start: int, post: str | None, how: str) -> None:
+        name = name.strip()
+        name = re.sub(r"(?:'s|’s)$", "", name)
+        if not valid_name(name) and not (how == "title" and " " not in name and name not in _NOT_NAME_WORDS and name not in _MONTH_WORDS):
+            return
+        if post is not None:
+            post = _clean_post(post) or None
+        end = start + len(name)
+        for m in found:
+            if m.start == start and m.end == end:
+                if post and not m.data.get("post"):
+                    m.data["post"] = post
+                return
+        found.append(Mention("person", start, end, name, idx, {"post": post, "how": how}))
+
+    for m in _TITLED.finditer(text):
+        add(m.group("name"), m.start("name"), m.group("post"), "title")
+    for m in _LOWER_POST.finditer(text):
+        post = m.group("post").strip().rstrip(",")
+        # keep the post from the head on ("the new defence secretary" → "defence secretary")
+        post = re.sub(r"^(?:the|a|an|former|new|then|and|with|by|of|as|said|that)\s+", "", post)
+        add(m.group("name"), m.start("name"), post, "post-before")
+        # "advisers Jake Sullivan and Ajit Doval": a plural post covers both
+        tail = text[m.end("name"):]
+        c = re.match(rf"\s+and\s+(?P<name>{NAME})", tail)
+        if c:
+            shared = post if re.search(r"(?:s|ies)$", post.split(" of ")[0].split(" for ")[0].strip()) else None
+            add(c.group("name"), m.end("name") + c.start("name"), shared, "coordinated")
+    for m in _APPOS.finditer(text):
+        post = m.group("post").strip()
+        post = re.sub(r"^(?:(?:who (?:became|is|was)|then|the|a|former|now)\s+)+", "", post)
+        add(m.group("name"), m.start("name"), post, "apposition")
+    for m in _SAID.finditer(text):
+        add(m.group("name"), m.start("name"), None, "speaker")
+    # a second full name coordinated with a titled person: "President Jimmy Carter and Deng Xiaoping"
+    for m in list(found):
+        c = re.match(rf"\s+and\s+(?P<name>{NAME})", text[m.end:])
+        if c:
+            add(c.group("name"), m.end + c.start("name"), None, "coordinated")
+    ms.extend(found)
+
+
+def _orgs(text: str, idx: int, ms: list[Mention]) -> None:
+    for m in _ACRONYM_DEF.finditer(text):
+        full = m.group("full")
+        # trim leading words that cannot start a name ("the", "with", sentence starts)
+        words = full.split(" ")
+        while words and (words[0][:1].islower() or words[0] in ("The", "A", "An", "Under", "Its")):
+            words = words[1:]
+        if not words:
+            continue
+        full = " ".join(words).rstrip(",")
+        start = m.start("full") + (len(m.group("full")) - len(" ".join(words)))
+        ms.append(Mention("acronym", start, m.end(), m.group(0)[start - m.start():], idx, {"full": full, "acronym": m.group("acr")}))
+    for m in _ORG_PHRASE.finditer(text):
+        name = m.group("name").strip().rstrip(",")
+        name = re.sub(r"\s+(?:and|of|for|the|on)$", "", name)
+        if len(name.split()) < 2:
+            continue
+        start = m.start("name")
+        if name.startswith(("The ", "A ")):
+            name = name.split(" ", 1)[1]
+            start += text[start:].index(name)
+        ms.append(Mention("org-phrase", start, start + len(name), name, idx, {}))
+    for m in _GOVERNMENT.finditer(text):
+        ms.append(Mention("government", m.start(), m.end(), m.group(0), idx, {"who": m.group("who"), "head": m.group("head")}))
+
+
+def _agreements(text: str, idx: int, ms: list[Mention]) -> None:
+    named: list[tuple[int, int, str]] = []
+    for rx in (_HEAD_FIRST_AG, _NAMED_AG):
+        for m in rx.finditer(text):
+            name = m.group("name").strip()
+            start = m.start("name")
+            # drop leading sentence-initial function words: "The UK-Korea Science Deal" → "UK-Korea Science Deal"
+            while True:
+                first = name.split(" ", 1)[0]
+                if first in ("The", "A", "An", "Under", "After", "With", "Its", "Their", "Both", "Since", "When", "In", "As", "This", "Signing") and " " in name:
+                    name = name.split(" ", 1)[1]
+                    start = text.index(name, start)
+                else:
+                    break
+            name = re.sub(r"\s+(?:and|of|for|the|on)$", "", name)
+            if len(name.split()) < 2 and not re.search(r"[A-Z]{2,}", name):
+                continue
+            if any(s <= start < e for s, e, _ in named):
+                continue
+            named.append((start, start + len(name), name))
+    for start, end, name in named:
+        head = _head_of(name)
+        ms.append(Mention("agreement", start, end, name, idx, {"named": True, "head": head, "kind": AGREEMENT_HEADS.get(head, "agreement")}))
+    for m in _GENERIC_HEAD.finditer(text):
+        head = m.group("head").lower()
+        if m.group("head")[0].isupper() and m.start() > 0 and text[m.start() - 2 : m.start()].strip() not in ("", ".", "“", '"'):
+            continue  # capitalised inside a sentence: part of a name the named patterns handle
+        s, e = m.start(), m.end()
+        if any(ns <= s < ne for ns, ne, _ in named):
+            continue
+        # modifiers: up to three words before the head, stopping at determiners, verbs, prepositions
+        before = text[:s]
+        words = list(re.finditer(r"[\w’'$£€-]+(?:'s|’s)?", before))
+        mods: list[re.Match] = []
+        poss = None
+        det = ""
+        for w in reversed(words):
+            if before[w.end():].strip(" ") not in ("",) and len(mods) == 0 and before[w.end():s].strip():
+                break
+            word = w.group(0)
+            low = word.lower()
+            if mods and before[w.end():mods[-1].start()].strip():
+                break  # punctuation between words
+            if low in _NOT_MODIFIERS:
+                det = low if low in _DETERMINERS else ""
+                break
+            if word.endswith(("'s", "’s")) and word[:1].isupper():
+                poss = word[:-2]
+                mods.append(w)
+                break
+            if len(mods) >= 3:
+                break
+            if word[:1].isupper() and not word.isupper() and not re.match(r"^[A-Z]{2,}(?:-[A-Z]{2,})?$", word):
+                parts = word.split("-")
+                if not (len(parts) > 1 and all(p in gazetteer().country_surfaces for p in parts)):
+                    break
+            mods.append(w)
+        mod_words = [w.group(0) for w in reversed(mods)]
+        if mod_words and mod_words[-1].lower() in _AG_STOP_MODS:
+            continue
+        if head == "agreement" and text[e:].startswith(" in principle"):
+            e += len(" in principle")
+        comp = re.match(r"\s+(?P<c>(?:between|on|with|for|of|to|establishing)\s+(?!(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|\d))[^,.;:()]*)", text[e:])
+        complement = comp.group("c") if comp else ""
+        complement = re.split(r"\s+(?:which|that|who|signed|was|were|is|are|will|would|has|had|during|after|before|as|while|when|but|and (?:to|is|was|will))\b", complement)[0]
+        complement = " ".join(complement.split()[:14]).rstrip("”\"'’")
+        start = mods[-1].start() if mods else s
+        surface = text[start:e]
+        ms.append(
+            Mention(
+                "agreement",
+                start,
+                e,
+                surface,
+                idx,
+                {
+                    "named": False,
+                    "head": head,
+                    "kind": AGREEMENT_HEADS[head],
+                    "det": det,
+                    "mods": " ".join(mod_words),
+                    "poss": poss,
+                    "plural": bool(m.group("plural")),
+                    "complement": complement,
+                    "in_principle": surface.endswith("in principle"),
+                },
+            )
+        )
+
+
+def _head_of(name: str) -> str:
+    low = name.lower()
+    for h in sorted(AGREEMENT_HEADS, key=len, reverse=True):
+        if re.search(rf"\b{re.escape(h)}\b", low):
+            if low.startswith(h) or low.endswith(h) or h in ("memorandum of understanding",):
+                return h
+    for h in sorted(AGREEMENT_HEADS, key=len, reverse=True):
+        if re.search(rf"\b{re.escape(h)}\b", low):
+            return h
+    return "agreement"
+
+
+def _money(text: str, idx: int, ms: list[Mention]) -> None:
+    from ...values import CURRENCY_SIGNS, SCALES, _normal
+    from decimal import Decimal
+
+    words = {"pounds": "GBP", "euros": "EUR", "dollars": "USD", "yen": "JPY", "won": "KRW", "rupees": "INR", "swiss francs": "CHF", "francs": "CHF", "yuan": "CNY"}
+    for m in _MONEY.finditer(text):
+        if m.group("amt"):
+            num, scale = m.group("num"), m.group("scale")
+            cur = m.group("code") or CURRENCY_SIGNS.get(m.group("sign") or "", None)
+        else:
+            num, scale = m.group("num2"), m.group("scale2")
+            cur = words.get(m.group("word").lower())
+        if not cur:
+            continue
+        try:
+            value = Decimal(num.replace(",", ""))
+        except Exception:
+            continue
+        if scale:
+            value *= SCALES[scale.lower()]
+        # "$1.2bn" fine; "£4.5m" fine; a bare "$5" is not funding news but keep it
+        ms.append(Mention("money", m.start(), m.end(), m.group(0), idx, {"amount": _normal(value), "currency": cur}))
+
+
+def _dates(text: str, idx: int, ms: list[Mention]) -> None:
+    for m in _DATE.finditer(text):
+        d = {k: v for k, v in m.groupdict().items() if v}
+        ms.append(Mention("date", m.start(), m.end(), m.group(0), idx, d))
+
+
+def _places(text: str, idx: int, ms: list[Mention]) -> None:
+    for m in _PLACE_PREP.finditer(text):
+        name = m.group("name")
+        # cut at possessives and at words that start a new clause
+        name = re.split(r"(?:'s|’s)\b", name)[0]
+        toks = name.split()
+        while toks and toks[-1] in _PLACE_STOP:
+            toks.pop()
+        if not toks or toks[0] in _PLACE_STOP:
+            continue
+        name = " ".join(toks)
+        start = m.start("name")
+        ms.append(Mention("place", start, start + len(name), name, idx, {"prep": m.group("prep"), "the": bool(m.group("the"))}))
+
+
+def _events(text: str, idx: int, ms: list[Mention]) -> None:
+    for m in _EVENT.finditer(text):
+        pre = (m.group("pre") or "").strip()
+        if pre in ("The", "A", "An", "This", "That", "In", "At", "During", "After", "Before", "Its", "Their"):
+            pre = ""
+        mods = (m.group("mods") or "").strip()
+        head = m.group("head")
+        post = (m.group("post") or "").rstrip()
+        if head.lower() in ("visit", "meeting", "event", "conference", "forum") and not (pre or mods or post):
+            # a bare "the event" is an anaphor (resolved later); a bare "meeting" needs context
+            kind = "anaphor" if head.lower() == "event" else "bare"
+        else:
+            kind = "event"
+        if pre:
+            start = m.start() + (len(m.group("pre")) - len(m.group("pre").lstrip()))
+            start = m.start("pre") + m.group("pre").index(pre)
+        elif mods:
+            start = m.start("mods")
+        else:
+            start = m.start("head")
+        end = m.end("post") if post else m.end("head")
+        ms.append(Mention("event", start, end, text[start:end], idx, {"head": head.lower(), "mods": mods, "pre": pre, "kind": kind}))

@@ -1,0 +1,446 @@
+"""Stage 4, relate: resolved mentions → facts, each backed by the sentence that states it.
+
+Rules (all within one sentence, or one clause of it, unless said otherwise):
+
+- status from verbs next to the agreement: "signed" → Signed, "agreed in principle",
+  "in talks/discussions" → InDiscussion, "negotiating" → UnderNegotiation,
+  "announced/unveiled/launched" → Announced, "renewed", "entered into force",
+  "withdrawn", "expired", "plans/proposes" → Proposed; a cue goes to the nearest
+  agreement; negated or modal cues ("has to be endorsed", "would not sign") are ignored.
+  The first status an article gives wins, except that a later Signed/InForce/Renewed
+  upgrades an earlier announcement or discussion. An agreement described only as
+  "new" is Announced. An agreement with no status cue at all gets none (and is dropped).
+- parties: the countries and organisations of the agreement's own words ("UK-Korea",
+  "between X and Y", "with X", "IBM's partnership"), the actors of the clause, and the
+  countries of the people who sign it;
+- signatories: the people before a "signed" cue (its subject) or after "signed ... by";
+  a sentence with a signing person and no agreement refers to the latest agreement;
+- dates: the date of the clause of a signing/announcement cue, resolved against the
+  publication date ("in November", "last week", "on 7 September", "on Friday");
+- place: a venue in the sentence of a signing or unveiling;
+- topics: topics of the sentence go to its agreements, else funding, else events;
+- part-of: "X forms part of Y", "as part of Y", "Y covers/includes X", "X under Y";
+- funding: amount and currency; funder "from X" or the actor before a funding verb;
+  share of a larger amount ("including £4m"); attached to the clause's agreement;
+- hosting: "X hosts the headquarters of Y".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from rdflib import Literal
+from rdflib.namespace import XSD
+
+from .resolve import Ref, Resolved
+
+__all__ = ["Facts", "relate", "resolve_date", "STATUS_CUES"]
+
+STATUS_CUES: list[tuple[str, re.Pattern]] = [
+    ("agreed in principle", re.compile(r"\b(?:agreement|agreed) in principle\b|\bin principle\b")),
+    ("in force", re.compile(r"\b(?:entered|enters|came|comes|come|enter|entering|coming) into force\b|\bin force\b|\btook effect\b|\bfounding members\b")),
+    ("renewed", re.compile(r"\brenew(?:ed|al|s|ing)?\b")),
+    ("withdrawn", re.compile(r"\bwithdr(?:ew|awn|aw|awing)\b|\babandoned\b|\bpulled out\b|\bscrapped\b")),
+    ("expired", re.compile(r"\bexpired\b|\blapsed\b")),
+    ("under negotiation", re.compile(r"\bnegotiat(?:e|es|ed|ing|ion|ions)\b")),
+    ("in discussion", re.compile(r"\bin (?:early |initial |preliminary )?(?:talks|discussions)\b|\bdiscuss(?:ing|ions)\b|\bconsidering\b|\bexploring\b|\bconsultations\b")),
+    ("signed", re.compile(r"\bsign(?:ed|s|ing)?\b|\bsignature\b|\bsignator(?:y|ies)\b|\bconcluded\b")),
+    ("announced", re.compile(r"\bannounc(?:ed|es|ing|ement)\b|\bunveil(?:ed|s|ing)?\b|\blaunch(?:ed|es|ing)?\b|\breleased\b|\bagreed\b|\bendorsed\b|\bestablished\b|\bset up\b")),
+    ("proposed", re.compile(r"\bplan(?:s|ned)?\b|\bpropos(?:ed|es|al)\b")),
+]
+_RANK = {"proposed": 0, "in discussion": 1, "announced": 1, "under negotiation": 2, "agreed in principle": 3, "signed": 4, "in force": 5, "renewed": 6, "expired": 7, "withdrawn": 7}
+_NEGATED = re.compile(r"\b(?:not|never|yet to|has to be|have to be|had to be|to be|due to|would|could|might|hopes? to|aim(?:s)? to|until|unless|depends on|being|without)\s+(?:\w+\s+){0,2}$")
+_CLAUSE_SPLIT = re.compile(r";|\s+while\s+|,\s+but\s+|\s+whereas\s+|:\s+")
+_FUND_VERBS = re.compile(r"\b(?:commit|invest|pledg|contribut|pay|paid|fund|earmark|provid|spend|spent|giv|allocat|grant|budget|put|back|support)\w*\b")
+_MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"]
+_WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+
+
+@dataclass
+class AgreementFacts:
+    statuses: list[tuple[int, str]] = field(default_factory=list)
+    parties: dict[str, int] = field(default_factory=dict)  # entity key → sentence
+    signatories: dict[str, int] = field(default_factory=dict)
+    signed_on: tuple[Literal, int] | None = None
+    announced_on: tuple[Literal, int] | None = None
+    signed_at: tuple[str, int] | None = None
+    topics: dict[object, int] = field(default_factory=dict)
+    part_of: dict[str, int] = field(default_factory=dict)
+    announced_by: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class FundingFacts:
+    funders: dict[str, int] = field(default_factory=dict)
+    purpose: str | None = None
+    share_of: str | None = None
+    attached_to: dict[str, int] = field(default_factory=dict)
+    announced_by: dict[str, int] = field(default_factory=dict)
+    date: Literal | None = None
+    topics: dict[object, int] = field(default_factory=dict)
+
+
+@dataclass
+class EventFacts:
+    place: str | None = None
+    participants: dict[str, int] = field(default_factory=dict)
+    topics: dict[object, int] = field(default_factory=dict)
+    date: Literal | None = None
+
+
+@dataclass
+class Facts:
+    resolved: Resolved
+    agreements: dict[str, AgreementFacts] = field(default_factory=dict)
+    funding: dict[str, FundingFacts] = field(default_factory=dict)
+    events: dict[str, EventFacts] = field(default_factory=dict)
+    hosts: list[tuple[str, str, int]] = field(default_factory=list)
+    place_in: dict[str, str] = field(default_factory=dict)
+
+    def status(self, key: str, _seen: frozenset = frozenset()) -> tuple[str, int] | None:
+        f = self.agreements.get(key)
+        if f and not f.statuses:
+            # a part of a signed whole ("the deal covers an agreement ...") is signed with it
+            for parent, i in f.part_of.items():
+                if parent in _seen:
+                    continue
+                ps = self.status(parent, _seen | {key})
+                if ps and ps[0] in ("signed", "in force", "renewed"):
+                    return ("signed" if ps[0] == "renewed" else ps[0]), i
+        if not f or not f.statuses:
+            return None
+        first = f.statuses[0]
+        best = first
+        for st in f.statuses[1:]:
+            if st[1] in ("signed", "in force", "renewed") and _RANK[st[1]] > _RANK[best[1]] and _RANK[best[1]] < _RANK["signed"]:
+                best = st
+        return best[1], best[0]
+
+
+def resolve_date(m: dict, published: dt.date | None) -> Literal | None:
+    """A date mention (groups of recognise._DATE) as an xsd literal, relative to ``published``."""
+    try:
+        if m.get("dmy"):
+            day, month = int(m["d"]), _MONTHS.index(m["m"].lower()) + 1
+            year = int(m["y"]) if m.get("y") else _year_for(month, day, published)
+            if year is None:
+                return None
+            return Literal(dt.date(year, month, day).isoformat(), datatype=XSD.date)
+        if m.get("mdy"):
+            day, month = int(m["d2"]), _MONTHS.index(m["m2"].lower()) + 1
+            year = int(m["y2"]) if m.get("y2") else _year_for(month, day, published)
+            if year is None:
+                return None
+            return Literal(dt.date(year, month, day).isoformat(), datatype=XSD.date)
+        if m.get("my"):
+            month = _MONTHS.index(m["m3"].lower()) + 1
+            year = int(m["y3"]) if m.get("y3") else _year_for(month, 1, published)
+            if year is None:
+                return None
+            return Literal(f"{year:04d}-{month:02d}", datatype=XSD.gYearMonth)
+        if m.get("year"):
+            return Literal(m["year"], datatype=XSD.gYear)
+        if published is None:
+            return None
+        if m.get("rel"):
+            rel, unit = m["rel"].lower(), m["unit"].lower()
+            if unit == "week":
+                d = published - dt.timedelta(days=7 if rel == "last" else 0)
+                return Literal(f"{d.year:04d}-{d.month:02d}", datatype=XSD.gYearMonth)
+            if unit == "month":
+                d = published.replace(day=1) - dt.timedelta(days=1) if rel == "last" else published
+                return Literal(f"{d.year:04d}-{d.month:02d}", datatype=XSD.gYearMonth)
+            if unit == "year":
+                return Literal(str(published.year - (1 if rel == "last" else 0)), datatype=XSD.gYear)
+            if unit in _WEEKDAYS:
+                back = (published.weekday() - _WEEKDAYS.index(unit)) % 7 or 7
+                return Literal((published - dt.timedelta(days=back)).isoformat(), datatype=XSD.date)
+            if unit in _MONTHS:
+                month = _MONTHS.index(unit) + 1
+                year = published.year - (1 if rel == "last" and month >= published.month else 0)
+                return Literal(f"{year:04d}-{month:02d}", datatype=XSD.gYearMonth)
+            return None
+        if m.get("wd"):
+            back = (published.weekday() - _WEEKDAYS.index(m["wd"].lower())) % 7
+            return Literal((published - dt.timedelta(days=back)).isoformat(), datatype=XSD.date)
+    except (ValueError, IndexError):
+        return None
+    return None
+
+
+def _year_for(month: int, day: int, published: dt.date | None) -> int | None:
+    if published is None:
+        return None
+    try:
+        d = dt.date(published.year, month, day)
+    except ValueError:
+        return None
+    return published.year - 1 if d > published + dt.timedelta(days=31) else published.year
+
+
+def _clauses(text: str) -> list[tuple[int, int]]:
+    out, pos = [], 0
+    for m in _CLAUSE_SPLIT.finditer(text):
+        out.append((pos, m.start()))
+        pos = m.end()
+    out.append((pos, len(text)))
+    return out
+
+
+def _clause_of(clauses: list[tuple[int, int]], pos: int) -> tuple[int, int]:
+    for s, e in clauses:
+        if s <= pos <= e:
+            return s, e
+    return 0, 10**9
+
+
+class _Relater:
+    def __init__(self, r: Resolved):
+        self.r = r
+        self.f = Facts(r)
+        self.published = r.article.published
+        self.last_agreement: str | None = None
+
+    def ag(self, key: str) -> AgreementFacts:
+        return self.f.agreements.setdefault(key, AgreementFacts())
+
+    def fu(self, key: str) -> FundingFacts:
+        return self.f.funding.setdefault(key, FundingFacts())
+
+    def actor_of(self, ref: Ref) -> str | None:
+        """The actor a reference stands for: a country or organisation (a person → none)."""
+        e = self.r.entity(ref)
+        return ref.key if e.kind in ("country", "org") else None
+
+    def run(self) -> Facts:
+        for i, refs in enumerate(self.r.sentences):
+            self.sentence(i, refs)
+        return self.f
+
+    def sentence(self, i: int, refs: list[Ref]) -> None:
+        r = self.r
+        text = r.article.sentences[i].text
+        others = r.others[i]
+        clauses = _clauses(text)
+        ag_refs = [x for x in refs if r.entity(x).kind == "agreement"]
+        people = [x for x in refs if r.entity(x).kind == "person"]
+        actors = [x for x in refs if r.entity(x).kind in ("country", "org")]
+        money = [x for x in refs if r.entity(x).kind == "funding"]
+        places = [x for x in refs if r.entity(x).kind == "place"]
+        events = [x for x in refs if r.entity(x).kind == "event"]
+        dates = [m for m in others if m.kind == "date"]
+        topics = [m for m in others if m.kind == "topic"]
+
+        # --- status cues → nearest agreement -----------------------------------------------
+        cues: list[tuple[int, int, str]] = []
+        for status, rx in STATUS_CUES:
+            for m in rx.finditer(text):
+                if any(c[0] <= m.start() < c[1] for c in cues):
+                    continue
+                if _NEGATED.search(text[: m.start()]):
+                    continue
+                cues.append((m.start(), m.end(), status))
+        cues.sort()
+        for cs, ce, status in cues:
+            target = self._nearest(ag_refs, cs, ce, clauses)
+            subject_people = [
+                p for p in people
+                if p.end <= cs and _clause_of(clauses, p.start) == _clause_of(clauses, cs)
+                and not re.search(r"\b(?:attended|said|met|visited|marking|told|added|announc\w+|described|called)\b", text[p.end : cs])
+            ]
+            if status == "signed" and not re.match(r"sign(?:ed|s)?\b", text[cs:ce]):
+                subject_people = []
+            by_people = []
+            mby = re.match(r"(?:\s+\w+){0,6}?\s+by\s+", text[ce:])
+            if mby:
+                by_people = [p for p in people if p.start >= ce and p.start <= ce + mby.end() + 120]
+            if not target and status == "signed" and (subject_people or by_people) and self.last_agreement:
+                target = [self.last_agreement]  # "Sandhu ... signed on Wednesday": the agreement of the previous sentences
+            if not target:
+                continue
+            for key in target:
+                af = self.ag(key)
+                af.statuses.append((i, status))
+                if status == "signed":
+                    for p in subject_people + by_people:
+                        af.signatories.setdefault(p.key, i)
+                        pe = r.entity(p)
+                        party = pe.data.get("country") or None
+                        if party:
+                            af.parties.setdefault(f"country:{party}", i)
+                        elif pe.data.get("post_in"):
+                            af.parties.setdefault(pe.data["post_in"], i)
+                    d = self._date_near(dates, cs, clauses, text)
+                    if d is not None and af.signed_on is None:
+                        af.signed_on = (d, i)
+                    pl = [p for p in places if _clause_of(clauses, p.start) == _clause_of(clauses, cs)]
+                    if pl and af.signed_at is None:
+                        af.signed_at = (pl[0].key, i)
+                elif status == "announced":
+                    for p in subject_people:
+                        af.announced_by.setdefault(p.key, i)
+                    d = self._date_near(dates, cs, clauses, text)
+                    if d is not None and af.announced_on is None:
+                        af.announced_on = (d, i)
+                    pl = [p for p in places if _clause_of(clauses, p.start) == _clause_of(clauses, cs) and p.start > cs]
+                    if pl and af.signed_at is None and re.match(r"unveil", text[cs:ce]):
+                        af.signed_at = (pl[0].key, i)
+        # an agreement presented as "new" with no other cue is announced
+        for a in ag_refs:
+            e = r.entity(a)
+            if re.search(r"\bnew\b", e.data.get("mods") or "") and not self.ag(a.key).statuses:
+                self.ag(a.key).statuses.append((i, "announced"))
+
+        # --- parties ---------------------------------------------------------------------------
+        for a in ag_refs:
+            e = r.entity(a)
+            af = self.ag(a.key)
+            own = a.mention.text + " " + (e.data.get("complement") or "") if e.data.get("complement") else a.mention.text
+            span_end = a.end + len(e.data.get("complement") or "") + 1
+            # countries in the agreement's own words: "UK-Korea Science Deal", "between the UK and ..."
+            for x in actors:
+                if a.start <= x.start < span_end:
+                    af.parties.setdefault(x.key, i)
+            if e.data.get("counterpart"):
+                af.parties.setdefault(f"country:{e.data['counterpart']}", i)
+            # the clause's actors
+            cl = _clause_of(clauses, a.start)
+            other_ags = [o for o in ag_refs if o.key != a.key]
+            for x in actors:
+                if not (cl[0] <= x.start <= cl[1]):
+                    continue
+                if e.data.get("counterpart") and r.entity(x).kind == "country" and x.key != f"country:{e.data['counterpart']}":
+                    continue
+                # an actor inside another agreement's own words belongs to that one
+                inside_other = any(o.start <= x.start < o.end + len(r.entity(o).data.get("complement") or "") + 1 for o in other_ags)
+                if inside_other:
+                    continue
+                # skip actors that are funders or recipients named around an amount
+                if any(abs(x.start - mm.end) < 12 and text[mm.end : x.start].strip() in ("from",) for mm in money):
+                    continue
+                if any(x.start < mm.start and re.match(r"^(?:has |have |will |would )?(?:committed|invested|pledged|contribut\w+|paid|pay)\b", text[x.end : mm.start].strip()) for mm in money):
+                    continue
+                af.parties.setdefault(x.key, i)
+            for p in people:
+                if cl[0] <= p.start <= cl[1] and (p.key in af.signatories or p.key in af.announced_by):
+                    pe = r.entity(p)
+                    if pe.data.get("country"):
+                        af.parties.setdefault(f"country:{pe.data['country']}", i)
+            if " " in own:
+                pass
+            self.last_agreement = a.key
+
+        # --- part of -------------------------------------------------------------------------------
+        if len(ag_refs) >= 2:
+            for x, y in zip(ag_refs, ag_refs[1:]):
+                if x.key == y.key:
+                    continue
+                between = text[x.end : y.start]
+                if re.search(r"\b(?:forms?|formed|is|are|was|were|as) (?:a )?part of\b|\bpart of\b|\bunder\b|\bwithin\b|\bamends?\b|\bamending\b|\bextend(?:s|ing)?\b", between):
+                    self.ag(x.key).part_of.setdefault(y.key, i)
+                elif re.search(r"\b(?:covers|includes|including|include|comprises|contains|such as)\b", between):
+                    self.ag(y.key).part_of.setdefault(x.key, i)
+        for a in ag_refs:
+            m = re.search(r"\b(?:as|is|forms?) part of (?:the |a |its |their )?$", text[: a.start])
+            if m and self.last_outer and self.last_outer != a.key:
+                pass
+        # --- topics ---------------------------------------------------------------------------
+        holders = [x.key for x in ag_refs] or [x.key for x in money] or [x.key for x in events]
+        if not holders and self.last_agreement and i > 0 and r.article.sentences[i].para == r.article.sentences[i - 1].para:
+            holders = [self.last_agreement]
+        for t in topics:
+            for h in holders:
+                kind = r.entities[h].kind
+                target = self.ag(h) if kind == "agreement" else self.fu(h) if kind == "funding" else self.f.events.setdefault(h, EventFacts())
+                target.topics.setdefault(t.data["iri"], i)
+        # --- funding --------------------------------------------------------------------------
+        for k, mm in enumerate(money):
+            fu = self.fu(mm.key)
+            cl = _clause_of(clauses, mm.start)
+            after = text[mm.end :]
+            fm = re.match(r"\s+(?:in funding\s+|of (?:new )?funding\s+)?from\s+(?:the\s+)?", after)
+            if fm:
+                for x in actors:
+                    if mm.end + fm.end() - 1 <= x.start <= mm.end + fm.end() + 2:
+                        fu.funders.setdefault(x.key, i)
+            if not fu.funders:
+                before = [x for x in actors if cl[0] <= x.start < mm.start]
+                for x in reversed(before):
+                    between = text[x.end : mm.start]
+                    if _FUND_VERBS.search(between) and not re.search(r"\bfrom\b|\bby\b", between):
+                        fu.funders.setdefault(x.key, i)
+                        # "IBM and Google will invest": coordinated actors fund together
+                        for y in before:
+                            if y is not x and re.fullmatch(r"\s*(?:,|and|, and)\s*", text[y.end : x.start]):
+                                fu.funders.setdefault(y.key, i)
+                        break
+            for p in people:
+                if cl[0] <= p.start < mm.start and re.search(r"\bannounc\w*|\bunveil\w*|\bpledg\w*|\bcommit\w*", text[p.end : mm.start]):
+                    fu.announced_by.setdefault(p.key, i)
+            # purpose: "for ...", "towards ...", "to create ..."
+            pm = re.match(r"\s*(?:in funding |of (?:new )?funding |a year |over [\w -]+? )?(?:fund |grant programme |programme )?(?P<p>(?:for|towards|to|into|in)\s+[^,.;:()]+)", after)
+            if pm:
+                purpose = re.split(r"\s+(?:as|while|when|which|after|before|and (?:is|will|has))\s+", pm.group("p"))[0]
+                purpose = " ".join(purpose.split()[:14])
+                if not re.match(r"(?:to|in)\s+\d", purpose):
+                    fu.purpose = purpose
+            # share of a larger amount: "£14m ..., including £4m"
+            if k > 0 and re.search(r"\b(?:including|of which|includ\w+)\b[^.]*$", text[money[k - 1].end : mm.start]):
+                if money[k - 1].key != mm.key:
+                    fu.share_of = money[k - 1].key
+            for a in ag_refs:
+                if _clause_of(clauses, a.start) == cl:
+                    fu.attached_to.setdefault(a.key, i)
+            d = self._date_near(dates, mm.start, clauses, text)
+            if d is not None and fu.date is None:
+                fu.date = d
+        # --- events ---------------------------------------------------------------------------
+        for ev in events:
+            ef = self.f.events.setdefault(ev.key, EventFacts())
+            for p in people:
+                ef.participants.setdefault(p.key, i)
+            if places and ef.place is None:
+                ef.place = places[0].key
+            d = self._date_near(dates, ev.start, clauses, text)
+            if d is not None and ef.date is None:
+                ef.date = d
+        # --- hosting --------------------------------------------------------------------------
+        for m in re.finditer(r"\bhosts?\s+(?:the\s+)?(?:global\s+)?(?:headquarters|HQ|secretariat|seat)\s+of\b", text):
+            host = [x for x in actors if x.end <= m.start() and r.entity(x).kind == "country"]
+            org = [x for x in refs if x.start >= m.end() and r.entity(x).kind == "org"]
+            if host and org:
+                self.f.hosts.append((host[-1].key, org[0].key, i))
+        # places named with their country: capitals are in their country
+        for p in places:
+            e = r.entity(p)
+            from .gazetteer import gazetteer
+
+            g = gazetteer()
+            if e.label in g.country_surfaces and g.country_surfaces[e.label][1] == "capital":
+                self.f.place_in.setdefault(p.key, f"country:{g.country_surfaces[e.label][0]}")
+
+    last_outer: str | None = None
+
+    def _nearest(self, ag_refs: list[Ref], cs: int, ce: int, clauses) -> list[str]:
+        if not ag_refs:
+            return []
+        cl = _clause_of(clauses, cs)
+        same = [a for a in ag_refs if cl[0] <= a.start <= cl[1]] or ag_refs
+        best = min(same, key=lambda a: (min(abs(a.start - ce), abs(cs - a.end)), 0 if a.start >= ce else 1))
+        # several agreements behind one mention ("agreements with Australia and the Netherlands")
+        return [a.key for a in ag_refs if a.start == best.start and a.end == best.end]
+
+    def _date_near(self, dates, pos: int, clauses, text: str) -> Literal | None:
+        cl = _clause_of(clauses, pos)
+        cands = [d for d in dates if cl[0] <= d.start <= cl[1]]
+        if not cands:
+            return None
+        best = min(cands, key=lambda d: abs(d.start - pos))
+        return resolve_date(best.data, self.published)
+
+
+def relate(resolved: Resolved) -> Facts:
+    """All facts an article states about its entities."""
+    return _Relater(resolved).run()

@@ -1,0 +1,115 @@
+"""The article pipeline stage by stage: segment, recognise, resolve, relate, emit."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from kg.ingest.text.extractor import Extractor, extractors, get_extractor
+from kg.ingest.text.recognise import recognise
+from kg.ingest.text.relate import relate, resolve_date
+from kg.ingest.text.resolve import resolve
+from kg.ingest.text.segment import segment
+from kg.ingest.text.emit import emit
+from kg.vocab import SD, country_iri
+
+ARTICLES = Path(__file__).resolve().parents[1] / "data" / "articles"
+
+
+def run(text: str, published="2024-03-01"):
+    doc = segment(text, published=published)
+    return doc, resolve(doc, recognise(doc))
+
+
+def test_segment_headers_title_and_sentences():
+    doc = segment((ARTICLES / "swiss-eu-horizon-negotiations-2024.txt").read_text("utf-8"), file="swiss.txt")
+    assert doc.title.startswith("Bern and Brussels open talks")
+    assert doc.published == dt.date(2024, 3, 19)
+    assert doc.publisher == "scidip-kg sample articles"
+    assert doc.slug == "swiss"
+    assert len(doc.sentences) > 10
+    assert all(doc.body[s.start : s.end] == s.text for s in doc.sentences)
+    assert "Title:" not in doc.body
+
+
+def test_segment_without_headers_takes_first_line_as_title_and_options_override():
+    doc = segment("EU and Japan sign a deal\n\nThe EU and Japan signed a deal.", published="2024-05-01", title="Given")
+    assert doc.title == "Given" and doc.published == dt.date(2024, 5, 1)
+    assert segment("EU and Japan sign a deal\n\nText.").title == "EU and Japan sign a deal"
+
+
+def test_recognise_countries_adjectives_capitals_and_money():
+    doc = segment("Title: t\n\nBritish and Korean officials met in Seoul. Washington pledged A$90bn, €95 billion and ¥3 trillion.")
+    kinds = {(m.kind, m.text) for ms in recognise(doc) for m in ms}
+    assert ("country", "British") in kinds and ("country", "Korean") in kinds and ("country", "Washington") in kinds
+    amounts = sorted((m.data["amount"], m.data["currency"]) for ms in recognise(doc) for m in ms if m.kind == "money")
+    assert [c for _, c in amounts] == ["AUD", "EUR", "JPY"]
+    assert {int(a) for a, _ in amounts} == {90 * 10**9, 95 * 10**9, 3 * 10**12}
+
+
+def test_resolve_surname_to_full_name_and_official_post():
+    _, r = run("Title: t\n\nMichelle Donelan, the science secretary of the UK, met minister of trade, industry and energy Bang Moon-kyu from the Republic of Korea. Donelan said it was good.")
+    people = {e.label: e for e in r.entities.values() if e.kind == "person"}
+    assert set(people) == {"Bang Moon-kyu", "Michelle Donelan"}
+    assert people["Bang Moon-kyu"].data["country"] == "KOR"
+    assert "minister of trade" in people["Bang Moon-kyu"].data["post"]
+    assert len(people["Michelle Donelan"].sentences) == 2  # "Donelan said" resolved to her
+
+
+def test_resolve_gazetteer_org_with_acronym_and_country():
+    _, r = run("Title: t\n\nNASA and the Indian Space Research Organisation (ISRO) agreed a plan. ISRO said so.")
+    orgs = {e.label: e for e in r.entities.values() if e.kind == "org"}
+    assert orgs["Indian Space Research Organisation"].data["country"] == "IND"
+    assert orgs["National Aeronautics and Space Administration"].data["country"] == "USA"
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("Japan and India signed a space agreement on Monday.", "signed"),
+        ("Japan and India are in talks on a space agreement.", "in discussion"),
+        ("Japan and India are negotiating a space agreement.", "under negotiation"),
+        ("Japan and India reached an agreement in principle on space.", "agreed in principle"),
+        ("Japan and India announced a space partnership.", "announced"),
+        ("Japan and India renewed their space agreement.", "renewed"),
+    ],
+)
+def test_relate_status_from_verbs(text, expected):
+    _, r = run("Title: t\n\n" + text)
+    facts = relate(r)
+    statuses = {facts.status(k)[0] for k in facts.agreements if facts.status(k)}
+    assert statuses == {expected}
+
+
+def test_relate_dates_against_publication():
+    pub = dt.date(2023, 9, 8)
+    assert str(resolve_date({"dmy": "7 September", "d": "7", "m": "September"}, pub)) == "2023-09-07"
+    assert str(resolve_date({"my": "November", "m3": "November"}, pub)) == "2022-11"
+    assert str(resolve_date({"wd": "Thursday"}, pub)) == "2023-09-07"
+    assert str(resolve_date({"rel": "last", "unit": "year"}, pub)) == "2022"
+    assert resolve_date({"my": "November", "m3": "November"}, None) is None
+
+
+def test_emit_drops_agreements_without_party_or_status():
+    _, r = run("Title: t\n\nAn agreement may come one day, officials hinted.")
+    g = emit(relate(r))
+    assert not list(g.subjects(None, SD.Agreement))
+
+
+def test_emit_signed_agreement_with_parties_signatories_and_date():
+    _, r = run("Title: t\nPublished: 2024-03-01\n\nJapan's minister of education Keiko Nagaoka and India's science minister Jitendra Singh signed a memorandum of understanding on quantum research on 27 February.", published=None)
+    g = emit(relate(r))
+    (a,) = set(g.subjects(SD.status, SD.Signed))
+    assert {country_iri("JPN"), country_iri("IND")} <= set(g.objects(a, SD.party))
+    assert len(set(g.objects(a, SD.signatory))) == 2
+    assert str(g.value(a, SD.signedOn)) == "2024-02-27"
+    assert (a, None, SD.MemorandumOfUnderstanding) in g or (a, None, SD.Agreement) in g
+
+
+def test_extractor_registry():
+    assert "rules" in extractors()
+    assert isinstance(get_extractor("rules"), Extractor)
+    with pytest.raises(Exception, match="unknown extractor"):
+        get_extractor("nope")
