@@ -9,6 +9,7 @@ __all__ = [
     "ValidationError",
     "ResolutionError",
     "QueryError",
+    "ResultTooLarge",
     "StoreError",
 ]
 
@@ -50,6 +51,10 @@ class ValidationError(KGError):
 
 class QueryError(KGError):
     """A SPARQL query is malformed, refused, or a named query lacks a parameter."""
+
+
+class ResultTooLarge(QueryError):
+    """A query's result has more rows (or triples) than the caller allows."""
 
 
 class StoreError(KGError):

@@ -74,7 +74,7 @@ from rdflib import BNode, Dataset, Graph, Literal, URIRef, Variable
 from rdflib.query import Result
 from rdflib.term import Node
 
-from .errors import QueryError, StoreError
+from .errors import ResultTooLarge, QueryError, StoreError
 from .store import (
     _DELETE_DESCRIPTION,
     _OX_FORMATS,
@@ -274,7 +274,7 @@ class RemoteStore(Store):
             raise
 
     # --- queries ---------------------------------------------------------------------------
-    def query(self, sparql, *, bindings=None, graphs=None):
+    def query(self, sparql, *, bindings=None, graphs=None, max_rows=None):
         refuse_remote(sparql)
         text = _with_prefixes(with_bindings(sparql, bindings))
         params: list[tuple[str, str]] = []
@@ -288,7 +288,12 @@ class RemoteStore(Store):
             params = [("default-graph-uri", g) for g in self._all_graphs()]
         elif self.union_param:
             params = [(self.union_param, "true")]
-        return _parse_result(self._raw_query(text, params))
+        result = _parse_result(self._raw_query(text, params))
+        if max_rows is not None:  # a server sends everything: bound after
+            size = len(result.bindings) if result.type == "SELECT" else len(result.graph) if result.graph is not None else 0
+            if size > max_rows:
+                raise ResultTooLarge(f"the result has more than {max_rows} rows; add a LIMIT")
+        return result
 
     def update(self, sparql: str) -> None:
         """Run a SPARQL Update on the server (the project's prefixes predeclared). Not retried."""

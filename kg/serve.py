@@ -34,11 +34,9 @@ from __future__ import annotations
 import concurrent.futures as cf
 import hmac
 import html
-import itertools
 import json
 import logging
 import queue
-import re
 import sys
 import threading
 import urllib.parse
@@ -46,12 +44,12 @@ from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
 
-from rdflib import Graph, URIRef, Variable
+from rdflib import Graph, URIRef
 from rdflib.query import Result
 
 from . import __version__
-from .errors import KGError, QueryError, StoreError
-from .store import _STRINGS_AND_IRIS, OxigraphStore, from_ox, refuse_remote
+from .errors import KGError, QueryError, ResultTooLarge, StoreError
+from .store import OxigraphStore, refuse_remote
 from .vocab import PREFIXES
 
 if TYPE_CHECKING:
@@ -197,70 +195,9 @@ def make_server(
 # --- evaluation -------------------------------------------------------------------------------
 
 
-class _TooLarge(Exception):
-    pass
-
-
 def _bounded_query(store: Any, sparql: str, graphs: list[URIRef] | None, limit: int) -> Result:
-    """Run ``sparql`` reading at most ``limit`` rows or triples (raises _TooLarge beyond)."""
-    if isinstance(store, OxigraphStore):
-        return _bounded_oxigraph(store, sparql, graphs, limit)
-    res = store.query(sparql, graphs=graphs)  # a remote server sends everything: bound after
-    size = len(res.bindings) if res.type == "SELECT" else len(res.graph) if res.type in ("CONSTRUCT", "DESCRIBE") else 0
-    if size > limit:
-        raise _TooLarge
-    return res
-
-
-def _bounded_oxigraph(store: OxigraphStore, sparql: str, graphs: list[URIRef] | None, limit: int) -> Result:
-    import pyoxigraph as ox
-
-    refuse_remote(sparql)
-    kwargs: dict[str, Any] = {"prefixes": PREFIXES}
-    if graphs is None:
-        kwargs["use_default_graph_as_union"] = not re.search(r"\bFROM\b", _STRINGS_AND_IRIS.sub(" ", sparql), re.IGNORECASE)
-    else:
-        kwargs["default_graph"] = [ox.NamedNode(str(g)) for g in graphs]
-    try:
-        raw = store.oxigraph.query(sparql, **kwargs)
-    except SyntaxError as e:
-        raise QueryError(f"SPARQL syntax error: {e}") from e
-    except OSError as e:
-        raise QueryError(f"query failed: {e}") from e
-    result = _collect(raw, limit)
-    del raw  # pyoxigraph results must be dropped on this thread, never kept by a traceback
-    if result is None:
-        raise _TooLarge
-    return result
-
-
-def _collect(raw: Any, limit: int) -> Result | None:
-    """The result, or None if it has more than ``limit`` rows (never raises with ``raw`` alive)."""
-    import pyoxigraph as ox
-
-    if isinstance(raw, ox.QueryBoolean):
-        r = Result("ASK")
-        r.askAnswer = bool(raw)
-        return r
-    items = list(itertools.islice(raw, limit + 1))
-    too_large = len(items) > limit
-    if isinstance(raw, ox.QuerySolutions):
-        names = [v.value for v in raw.variables]
-        if too_large:
-            return None
-        rows = [{Variable(n): from_ox(sol[n]) for n in names if sol[n] is not None} for sol in items]
-        r = Result("SELECT")
-        r.vars = [Variable(n) for n in names]
-        r.bindings = rows
-        return r
-    if too_large:
-        return None
-    g = Graph()
-    for t in items:
-        g.add((from_ox(t.subject), from_ox(t.predicate), from_ox(t.object)))  # type: ignore[arg-type]
-    r = Result("CONSTRUCT")
-    r.graph = g
-    return r
+    """Run ``sparql`` reading at most ``limit`` rows or triples (ResultTooLarge beyond)."""
+    return store.query(sparql, graphs=graphs, max_rows=limit)
 
 
 def _run_update(store: Any, sparql: str) -> None:
@@ -441,7 +378,7 @@ class _Handler(BaseHTTPRequestHandler):
             fn()
         except _HTTPError as e:
             self._error(e.status, e.message, e.headers)
-        except _TooLarge:
+        except ResultTooLarge:
             self._error(400, f"the result has more than {self.server.max_rows} rows (the limit of this endpoint); "
                              "add LIMIT, or narrow the query")
         except QueryError as e:
@@ -542,7 +479,7 @@ class _Handler(BaseHTTPRequestHandler):
             result = run_named(server.kg, name, values)
             size = len(result.bindings) if result.type == "SELECT" else len(result.graph) if result.type != "ASK" else 0
             if size > server.max_rows:
-                raise _TooLarge
+                raise ResultTooLarge(f"more than {server.max_rows} rows")
             return self._render(result, accept, fmt, None)
 
         payload, ctype = server.run(work)

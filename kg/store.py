@@ -17,6 +17,7 @@ True
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 from abc import ABC, abstractmethod
@@ -30,7 +31,7 @@ from rdflib.namespace import RDF, XSD
 from rdflib.query import Result
 from rdflib.term import Node
 
-from .errors import QueryError, StoreError
+from .errors import QueryError, ResultTooLarge, StoreError
 from .vocab import META_GRAPH, PREFIXES, SDG
 
 __all__ = ["Store", "OxigraphStore", "open_store", "Triple", "to_ox", "from_ox", "with_bindings", "refuse_remote"]
@@ -104,8 +105,10 @@ class Store(ABC):
         *,
         bindings: Mapping[str, Node] | None = None,
         graphs: Iterable[URIRef] | None = None,
+        max_rows: int | None = None,
     ) -> Result:
-        """Run a SPARQL query over the union of all graphs (or of ``graphs``)."""
+        """Run a SPARQL query over the union of all graphs (or of ``graphs``); raise
+        :class:`~kg.errors.ResultTooLarge` when it has more than ``max_rows`` rows or triples."""
 
     @abstractmethod
     def replace_graphs(
@@ -260,7 +263,7 @@ class OxigraphStore(Store):
             self._drop_staging()
 
     # queries
-    def query(self, sparql, *, bindings=None, graphs=None):
+    def query(self, sparql, *, bindings=None, graphs=None, max_rows=None):
         refuse_remote(sparql)
         kwargs: dict = {"prefixes": _prefix_map()}
         sparql = with_bindings(sparql, bindings)
@@ -276,7 +279,11 @@ class OxigraphStore(Store):
             raise QueryError(f"SPARQL syntax error: {e}") from e
         except OSError as e:
             raise QueryError(f"query failed: {e}") from e
-        return _to_result(raw)
+        result = _to_result(raw, max_rows)
+        del raw  # results are read lazily: never keep them alive in a traceback
+        if result is None:
+            raise ResultTooLarge(f"the result has more than {max_rows} rows; add a LIMIT")
+        return result
 
     # writes
     def staging_graph(self, graph: URIRef) -> URIRef:
@@ -435,22 +442,26 @@ def _prefix_map() -> dict[str, str]:
     return PREFIXES
 
 
-def _to_result(raw: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples) -> Result:
+def _to_result(raw: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples, max_rows: int | None = None) -> Result | None:
+    """The rdflib Result of a pyoxigraph result; None if it has more than ``max_rows`` items."""
     if isinstance(raw, ox.QueryBoolean):
         r = Result("ASK")
         r.askAnswer = bool(raw)
         return r
+    items = list(raw if max_rows is None else itertools.islice(raw, max_rows + 1))
+    if max_rows is not None and len(items) > max_rows:
+        return None
     if isinstance(raw, ox.QuerySolutions):
         names = [v.value for v in raw.variables]
         r = Result("SELECT")
         r.vars = [Variable(n) for n in names]
         r.bindings = [
             {Variable(n): from_ox(sol[n]) for n in names if sol[n] is not None}
-            for sol in raw
+            for sol in items
         ]
         return r
     g = Graph()
-    for t in raw:
+    for t in items:
         g.add((from_ox(t.subject), from_ox(t.predicate), from_ox(t.object)))  # type: ignore[arg-type]
     r = Result("CONSTRUCT")
     r.graph = g
