@@ -28,7 +28,7 @@ from .errors import InputError, KGError, ParseError, StoreError, ValidationError
 from .ingest.source import SourceGraph, SourceMeta, reader_for
 from .store import Store, open_store
 from .validate import Violation, validate_graph
-from .vocab import META_GRAPH, SD, SDG, SDID, graph_iri
+from .vocab import META_GRAPH, SDG, SDID, graph_iri
 
 __all__ = ["KnowledgeGraph", "IngestReport", "SourceInfo", "data_dir", "ONTOLOGY_GRAPH"]
 
