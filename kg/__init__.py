@@ -10,7 +10,16 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from .errors import InputError, KGError, ParseError, QueryError, ResolutionError, StoreError, ValidationError
+from .errors import (
+    InputError,
+    KGError,
+    ParseError,
+    QueryError,
+    ResolutionError,
+    ResultTooLarge,
+    StoreError,
+    ValidationError,
+)
 from .graph import IngestReport, KnowledgeGraph, SourceInfo
 from .store import OxigraphStore, Store, open_store
 
@@ -28,5 +37,6 @@ __all__ = [
     "ResolutionError",
     "ValidationError",
     "QueryError",
+    "ResultTooLarge",
     "StoreError",
 ]

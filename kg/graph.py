@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
+import importlib.util
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
