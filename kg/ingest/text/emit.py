@@ -14,7 +14,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS, XSD
 
 from ...resolve import normalise_name
-from ...vocab import SD, entity_iri, slugify
+from ...vocab import SD, entity_iri
 from ..records import AGREEMENT_KINDS, ORGANISATION_KINDS, STATUSES
 from .gazetteer import gazetteer
 from .relate import Facts
@@ -158,8 +158,12 @@ class _Emitter:
                 continue
             af = f.agreements.get(key)
             st = f.status(key)
+            if e.data.get("group"):
+                continue  # "partnerships signed on Sunday": its members stand for it
             if af is None or st is None or not [p for p in af.parties if p in r.entities]:
                 continue
+            if e.data.get("agkind") == "statement" and st[0] in ("announced", "proposed"):
+                continue  # a joint statement only released or issued is a communication (an event), not an agreement
             keep[key] = entity_iri("agreement", self.agreement_label(key))
         # a whole takes in the parties of its parts when the text names too few for it
         for key in keep:

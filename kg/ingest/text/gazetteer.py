@@ -43,6 +43,7 @@ class Gazetteer:
     people: dict[str, PersonEntry] = field(default_factory=dict)  # normalised name → entry
     country_surfaces: dict[str, tuple[str, str]] = field(default_factory=dict)  # surface → (alpha3, how)
     topic_surfaces: list[str] = field(default_factory=list)
+    venues: set[str] = field(default_factory=set)  # well-known venues, as written
 
     def org(self, surface: str) -> OrgEntry | None:
         return self.orgs.get(normalise_name(surface))
@@ -77,6 +78,7 @@ def gazetteer() -> Gazetteer:
         p = PersonEntry(str(it["name"]), it.get("country"), it.get("post"), it.get("in"), tuple(it.get("aliases") or []))
         for s in (p.name, *p.aliases):
             g.people[normalise_name(s)] = p
+    g.venues = {str(v) for v in doc.get("venues") or []}
     for c in countries.by_code.values():
         names = [c.label, *c.names]
         for n in names:

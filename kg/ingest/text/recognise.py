@@ -99,6 +99,7 @@ AGREEMENT_HEADS = {
     "initiative": "agreement",
     "charter": "agreement",
     "compact": "agreement",
+    "principles": "agreement",
     "extension": "agreement",
 }
 _AG_HEAD_RE = "|".join(sorted((re.escape(h) for h in AGREEMENT_HEADS), key=len, reverse=True))
@@ -145,7 +146,7 @@ _DATE = re.compile(
 _EVENT = re.compile(
     r"(?P<pre>(?:(?:[A-Z][A-Za-z0-9]*|[A-Z]{2,}|G\d+|\d+(?:st|nd|rd|th))(?:[- ](?:[A-Z][A-Za-z0-9]*|[A-Z]{2,}))*(?:'s|’s|s')?\s+)?)"
     r"(?P<mods>(?:(?:state|official|leaders'|leaders’|first|ministerial|signing|press|joint|autumn|spring|bilateral|annual|inaugural|next)\s+){0,3})"
-    r"(?P<head>summit|Summit|visit|ceremony|press conference|conference|Conference|meeting|forum|Forum|joint statement|autumn statement|Autumn Statement|event)\b"
+    r"(?P<head>summit|Summit|visit|ceremony|press conference|conference|Conference|meeting|forum|Forum|joint statement|autumn statement|Autumn Statement|event|mission)\b"
     r"(?P<post>\s+(?:of|to)\s+(?:the\s+)?(?:[A-Z][A-Za-z-]*(?:\s+|\b))+)?"
 )
 _PLACE_PREP = re.compile(r"\b(?P<prep>in|at|near|visit to|trip to)\s+(?P<the>the\s+)?(?P<name>(?:[A-ZÀ-Ý][\wÀ-ÿ'’/-]*|//[A-Z][\w]*)(?:\s+(?:[A-ZÀ-Ý][\wÀ-ÿ'’/-]*|//[A-Z]\w*))*)")
@@ -190,6 +191,8 @@ def _matchers():
         people.add(p.name)
         people.update(p.aliases)
     names.add("KNOWN_PERSON", [make(s) for s in people])
+    if g.venues:
+        names.add("VENUE", [make(s) for s in sorted(g.venues)])
     topics = PhraseMatcher(pipeline.vocab, attr="LOWER")
     topics.add("TOPIC", [make(s) for s in g.topic_surfaces])
     return names, topics
@@ -232,6 +235,11 @@ def recognise_sentence(text: str, idx: int, names=None, topics=None, make=None) 
     spans.sort(key=lambda t: (-(t[1] - t[0]), t[0]))
     taken: set[int] = set()
     for start, end, label in spans:
+        if label == "VENUE" and any(i in taken for i in range(start, end)):
+            # "the White House" is also the US government: leave the choice to resolve
+            span = doc[start:end]
+            ms.append(Mention("place", span.start_char, span.end_char, span.text, idx, {"prep": "at", "the": False, "known": True}))
+            continue
         if any(i in taken for i in range(start, end)):
             continue
         span = doc[start:end]
@@ -243,6 +251,8 @@ def recognise_sentence(text: str, idx: int, names=None, topics=None, make=None) 
         if label == "COUNTRY":
             code, how = g.country_surfaces[surface]
             ms.append(Mention("country", span.start_char, span.end_char, surface, idx, {"code": code, "how": how}))
+        elif label == "VENUE":
+            ms.append(Mention("place", span.start_char, span.end_char, surface, idx, {"prep": "at", "the": False, "known": True}))
         elif label == "ORG":
             e = g.org(surface)
             ms.append(Mention("org", span.start_char, span.end_char, surface, idx, {"entry": e}))
@@ -378,7 +388,19 @@ def _orgs(text: str, idx: int, ms: list[Mention]) -> None:
         ms.append(Mention("government", m.start(), m.end(), m.group(0), idx, {"who": m.group("who"), "head": m.group("head")}))
 
 
+#: cooperation with a partner that is being weighed: "are considering cooperation with Japan on ..."
+_COOPERATION_TALKS = re.compile(
+    r"\b(?:consider(?:ing|s)?|explor(?:ing|es?)|discuss(?:ing|es)?|negotiat(?:ing|es?)|talks on|talks about|agreed to expand)\s+"
+    r"(?:(?:closer|deeper|further|possible|their|its)\s+)?(?P<np>cooperation\s+with\s+(?P<who>(?:the\s+)?[A-Z][\w-]*(?:\s+[A-Z][\w-]*)*))"
+)
+
+
 def _agreements(text: str, idx: int, ms: list[Mention]) -> None:
+    for m in _COOPERATION_TALKS.finditer(text):
+        ms.append(Mention("agreement", m.start("np"), m.end("np"), m.group("np"), idx, {
+            "named": False, "head": "cooperation", "kind": "agreement", "det": "", "mods": "", "poss": None, "plural": False,
+            "complement": "with " + m.group("who"), "in_principle": False,
+        }))
     named: list[tuple[int, int, str]] = []
     for rx in (_HEAD_FIRST_AG, _NAMED_AG):
         for m in rx.finditer(text):
@@ -436,6 +458,8 @@ def _agreements(text: str, idx: int, ms: list[Mention]) -> None:
                     break
             mods.append(w)
         mod_words = [w.group(0) for w in reversed(mods)]
+        if head == "principles" and (not mod_words or poss):
+            continue  # "a set of principles for ...": a description; "basic principles for ..." names an instrument
         if mod_words and mod_words[-1].lower() in _AG_STOP_MODS:
             continue
         if head == "agreement" and text[e:].startswith(" in principle"):
@@ -510,9 +534,31 @@ def _dates(text: str, idx: int, ms: list[Mention]) -> None:
         ms.append(Mention("date", m.start(), m.end(), m.group(0), idx, d))
 
 
+#: buildings and facilities named by a capitalised name and a common noun: "the Willard
+#: InterContinental hotel", "its Hiroshima plant", "the ESPRIT refuelling and communications module"
+_FACILITY_NOUNS = "hotel|plant|factory|facility|laboratory|campus|module|airlock|spaceport|shipyard|mine"
+_FACILITY = re.compile(
+    rf"\b(?:the|its|their|a|an|at|in|[A-Z][\w-]*(?:'s|’s))\s+(?P<name>(?:[A-Z][\w-]*|[A-Z]{{2,}}\d*)(?:\s+(?:and\s+|of\s+)?(?:[A-Z][\w-]*|[A-Z]{{2,}}\d*))*)"
+    rf"(?P<mods>(?:\s+[a-z][a-z-]+(?:\s+and\s+[a-z][a-z-]+)?)?)\s+(?P<noun>{_FACILITY_NOUNS})\b"
+)
+#: areas named by a capitalised name and an area noun: "South Africa's Karoo region" → "Karoo"
+_AREA = re.compile(r"\b(?:the|[A-Z][\w-]*(?:'s|’s))\s+(?P<name>[A-Z][\w-]+(?:\s+[A-Z][\w-]+)*)\s+(?:region|province|district|desert|valley|peninsula|basin)\b")
+#: "a Barcelona-based joint undertaking": the place a body is based in
+_BASED = re.compile(r"\b(?P<name>[A-Z][a-zà-ÿ]+(?:\s+[A-Z][a-zà-ÿ]+)?)-based\b")
+#: an apposition that says what a name is: "Gateway, the space station NASA ... plan"
+_APPOS_VENUE = re.compile(r"\b(?P<name>[A-Z][\w-]+(?:\s+[A-Z][\w-]+)*),\s+(?:the|a|an)\s+(?:[a-z-]+\s+){0,2}(?:space station|station|observatory|telescope|spaceport|venue|palace|hotel|conference centre|campus)\b")
+
+
 def _places(text: str, idx: int, ms: list[Mention]) -> None:
+    g = gazetteer()
     for m in _PLACE_PREP.finditer(text):
         name = m.group("name")
+        start = m.start("name")
+        # "in South Africa's Karoo region": the place after a country's possessive
+        pm = re.match(r"(?P<c>.+?)(?:'s|’s)\s+(?=[A-Z])", name)
+        if pm and pm.group("c") in g.country_surfaces:
+            start += pm.end()
+            name = name[pm.end():]
         # cut at possessives and at words that start a new clause
         name = re.split(r"(?:'s|’s)\b", name)[0]
         toks = name.split()
@@ -521,11 +567,38 @@ def _places(text: str, idx: int, ms: list[Mention]) -> None:
         if not toks or toks[0] in _PLACE_STOP:
             continue
         name = " ".join(toks)
-        start = m.start("name")
-        ms.append(Mention("place", start, start + len(name), name, idx, {"prep": m.group("prep"), "the": bool(m.group("the"))}))
+        data = {"prep": m.group("prep"), "the": bool(m.group("the"))}
+        tail = re.match(rf"\s+(?P<noun>{_FACILITY_NOUNS})\b", text[start + len(name):])
+        if tail:
+            name = name + " " + tail.group("noun")  # "at the Willard InterContinental hotel"
+            data["facility"] = True
+        ms.append(Mention("place", start, start + len(name), name, idx, data))
+    for m in _FACILITY.finditer(text):
+        name = m.group("name")
+        if g.org(name) is not None or name in g.country_surfaces or name.split()[0] in _PLACE_STOP or len(name) < 3:
+            continue
+        label = f"{name} {m.group('noun')}"
+        ms.append(Mention("place", m.start("name"), m.end("noun"), m.group(0)[m.start("name") - m.start():], idx, {"prep": "at", "the": True, "facility": True, "label": label}))
+    for rx in (_AREA, _BASED, _APPOS_VENUE):
+        for m in rx.finditer(text):
+            name = m.group("name")
+            if name in g.country_surfaces and g.country_surfaces[name][1] != "capital":
+                continue
+            if g.org(name) is not None or name.split()[0] in _PLACE_STOP:
+                continue
+            ms.append(Mention("place", m.start("name"), m.end("name"), name, idx, {"prep": "at", "the": False, "known": True}))
+
+
+#: talks or a call between two parties: "talks between Modi and President Joe Biden", "a call the previous evening between ..."
+_TALKS_BETWEEN = re.compile(r"\b(?P<head>talks|(?:phone |telephone |video )?call)\s+(?:(?:the|on|last|previous|same|\w+day|evening|morning|night)\s+){0,3}between\s+(?:[A-Z]|the [A-Z])")
+#: a date straight after a bare meeting word: "at a meeting on 18 March"
+_DATE_AFTER = re.compile(rf"^\s+(?:on|in)\s+(?:\d{{1,2}}\s+(?:{_MONTH_RE})|(?:{_MONTH_RE})\s+\d{{1,2}}|{_WEEKDAY_RE})\b")
 
 
 def _events(text: str, idx: int, ms: list[Mention]) -> None:
+    for m in _TALKS_BETWEEN.finditer(text):
+        head = m.group("head")
+        ms.append(Mention("event", m.start("head"), m.end("head"), head, idx, {"head": head.split()[-1].lower(), "mods": "", "pre": "", "kind": "event"}))
     for m in _EVENT.finditer(text):
         pre = (m.group("pre") or "").strip()
         if pre in ("The", "A", "An", "This", "That", "In", "At", "During", "After", "Before", "Its", "Their"):
@@ -533,9 +606,11 @@ def _events(text: str, idx: int, ms: list[Mention]) -> None:
         mods = (m.group("mods") or "").strip()
         head = m.group("head")
         post = (m.group("post") or "").rstrip()
+        if head == "mission" and not pre:
+            continue  # "crewed missions to Mars": only a named mission ("a future Artemis mission") is an event
         if head.lower() in ("visit", "meeting", "event", "conference", "forum") and not (pre or mods or post):
-            # a bare "the event" is an anaphor (resolved later); a bare "meeting" needs context
-            kind = "anaphor" if head.lower() == "event" else "bare"
+            # a bare "the event" is an anaphor (resolved later); a bare "meeting" needs context (a date)
+            kind = "anaphor" if head.lower() == "event" else "event" if _DATE_AFTER.match(text[m.end("head"):]) else "bare"
         else:
             kind = "event"
         if pre:

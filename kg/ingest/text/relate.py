@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from rdflib import Literal
 from rdflib.namespace import XSD
 
+from ...resolve import normalise_name
 from .resolve import Ref, Resolved
 
 __all__ = ["Facts", "relate", "resolve_date", "STATUS_CUES"]
@@ -52,6 +53,13 @@ STATUS_CUES: list[tuple[str, re.Pattern]] = [
 ]
 _RANK = {"proposed": 0, "in discussion": 1, "announced": 1, "under negotiation": 2, "agreed in principle": 3, "signed": 4, "in force": 5, "renewed": 6, "expired": 7, "withdrawn": 7}
 _NEGATED = re.compile(r"\b(?:not|never|yet to|has to be|have to be|had to be|to be|due to|would|could|might|hopes? to|aim(?:s)? to|until|unless|depends on|being|without)\s+(?:\w+\s+){0,2}$")
+#: a clause that says its actors did not sign ("took part in the negotiations without signing")
+_NOT_PARTY_CLAUSE = re.compile(r"\bwithout (?:signing|ratifying|joining)\b|\b(?:did|have|has) not (?:yet )?(?:sign|ratif|join)|\brefused to sign\b|\bnot (?:a )?part(?:y|ies) to\b")
+#: actors named as a comparison: "in the mould of CERN", "like ESA", "such as"
+_COMPARED = re.compile(r"\b(?:in the mould of|modelled on|modeled on|similar to|unlike|like|such as|compared with)\b(?:(?!\b(?:sign|agree|join)\w*\b)[^;:])*$")
+#: the body an agreement sets up: "the treaty that creates the SKAO", "Convention Establishing the ..."
+_CREATED = re.compile(r"\b(?:creat(?:e|es|ed|ing)|establish(?:es|ed|ing)?|set(?:s|ting)? up|found(?:s|ed|ing)?)\s+(?:the\s+|a\s+|an\s+)?$", re.I)
+_OPPOSED = re.compile(r"\s+(?:has\s+|have\s+|had\s+)?(?:repeatedly\s+|long\s+|strongly\s+|also\s+)?(?:criticised|criticized|criticises|criticizes|opposed|opposes|condemned|condemns|objected|protested|denounced)\b")
 _CLAUSE_SPLIT = re.compile(r";|\s+while\s+|,\s+but\s+|\s+whereas\s+|:\s+")
 _FUND_VERBS = re.compile(r"\b(?:commit|invest|pledg|contribut|pay|paid|fund|earmark|provid|spend|spent|giv|allocat|grant|budget|put|back|support)\w*\b")
 _MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"]
@@ -109,12 +117,16 @@ class Facts:
                 ps = self.status(parent, _seen | {key})
                 if ps and ps[0] in ("signed", "in force", "renewed"):
                     return ("signed" if ps[0] == "renewed" else ps[0]), i
+        e = self.resolved.entities.get(key)
+        group = e.data.get("member_of") if e is not None else None
+        if (not f or not f.statuses) and group and group not in _seen:
+            return self.status(group, _seen | {key})  # a member of "partnerships signed on Sunday" is signed
         if not f or not f.statuses:
             return None
         first = f.statuses[0]
         best = first
         for st in f.statuses[1:]:
-            if st[1] in ("signed", "in force", "renewed") and _RANK[st[1]] > _RANK[best[1]] and _RANK[best[1]] < _RANK["signed"]:
+            if st[1] in ("signed", "in force", "renewed") and _RANK[st[1]] > _RANK[best[1]] and (_RANK[best[1]] < _RANK["signed"] or (best[1] == "signed" and st[1] == "in force")):
                 best = st
         return best[1], best[0]
 
@@ -180,6 +192,24 @@ def _year_for(month: int, day: int, published: dt.date | None) -> int | None:
     return published.year - 1 if d > published + dt.timedelta(days=31) else published.year
 
 
+def _actor_list(text: str, pos: int, actors: list[Ref]) -> list[Ref]:
+    """The coordinated actors starting at ``pos``: "by seven countries: Australia, China, ... and the UK"."""
+    out: list[Ref] = []
+    cur = pos
+    for x in sorted((x for x in actors if x.start >= pos), key=lambda x: x.start):
+        gap = text[cur : x.start]
+        if not out:
+            ok = re.fullmatch(r"(?:the\s+)?(?:[\w-]+\s+){0,3}?(?:(?:countries|nations|states|members|partners|governments|parties)\s*:\s*)?(?:the\s+)?", gap)
+            ok = ok and (not gap.strip() or ":" in gap or gap.strip() in ("the",))
+        else:
+            ok = re.fullmatch(r"\s*(?:,\s*(?:and\s+)?|and\s+)(?:the\s+)?", gap)
+        if not ok:
+            break
+        out.append(x)
+        cur = x.end
+    return out
+
+
 def _clauses(text: str) -> list[tuple[int, int]]:
     out, pos = [], 0
     for m in _CLAUSE_SPLIT.finditer(text):
@@ -243,8 +273,23 @@ class _Relater:
                     continue
                 cues.append((m.start(), m.end(), status))
         cues.sort()
-        for cs, ce, status in cues:
+        # each agreement mention takes the cue nearest to it ("the station NASA plans to place ..., under an
+        # arrangement announced on Sunday": announced, not proposed)
+        picked: list[tuple[int, int, str, list[str]]] = []
+        best_for: dict[tuple[int, int], tuple[int, int]] = {}
+        for n, (cs, ce, status) in enumerate(cues):
             target = self._nearest(ag_refs, cs, ce, clauses)
+            picked.append((cs, ce, status, target))
+            for a in ag_refs:
+                if a.key in target:
+                    d = min(abs(a.start - ce), abs(cs - a.end))
+                    if (a.start, a.end) not in best_for or d < best_for[(a.start, a.end)][0]:
+                        best_for[(a.start, a.end)] = (d, n)
+        keep_cue = {n for _d, n in best_for.values()}
+        self.by_actors: dict[str, list[Ref]] = {}
+        for n, (cs, ce, status, target) in enumerate(picked):
+            if target and n not in keep_cue:
+                continue
             subject_people = [
                 p for p in people
                 if p.end <= cs and _clause_of(clauses, p.start) == _clause_of(clauses, cs)
@@ -253,22 +298,38 @@ class _Relater:
             if status == "signed" and not re.match(r"sign(?:ed|s)?\b", text[cs:ce]):
                 subject_people = []
             by_people = []
+            by_actors: list[Ref] = []
             mby = re.match(r"(?:\s+\w+){0,6}?\s+by\s+", text[ce:])
             if mby:
                 by_people = [p for p in people if p.start >= ce and p.start <= ce + mby.end() + 120]
+                by_actors = _actor_list(text, ce + mby.end(), actors)
             if not target and status == "signed" and (subject_people or by_people) and self.last_agreement:
-                target = [self.last_agreement]  # "Sandhu ... signed on Wednesday": the agreement of the previous sentences
+                # "Fujii, president of the University of Tokyo, ... signed for their institutions": the agreements
+                # their bodies are party to; else the agreement of the previous sentences ("Sandhu ... signed")
+                bodies = {r.entity(p).data.get("post_in") for p in subject_people + by_people} - {None}
+                target = [
+                    k for k, f in self.f.agreements.items()
+                    if bodies and bodies <= set(f.parties) and not r.entities[k].data.get("group")
+                ] or [self.last_agreement]
             if not target:
                 continue
             for key in target:
                 af = self.ag(key)
                 af.statuses.append((i, status))
+                if by_actors and status in ("signed", "announced", "in force"):
+                    # "signed ... by seven countries: A, B, ...", "announced by NASA and MBRSC": the parties
+                    self.by_actors.setdefault(key, []).extend(by_actors)
+                    for x in by_actors:
+                        af.parties.setdefault(x.key, i)
                 if status == "signed":
                     for p in subject_people + by_people:
                         af.signatories.setdefault(p.key, i)
                         pe = r.entity(p)
                         party = pe.data.get("country") or None
-                        if party:
+                        body = r.entities.get(pe.data.get("post_in") or "")
+                        if body is not None and body.data.get("orgkind") in ("university", "company", "organisation", "international"):
+                            af.parties.setdefault(body.key, i)  # the president of a university signs for it
+                        elif party:
                             af.parties.setdefault(f"country:{party}", i)
                         elif pe.data.get("post_in"):
                             af.parties.setdefault(pe.data["post_in"], i)
@@ -301,15 +362,65 @@ class _Relater:
             span_end = a.end + len(e.data.get("complement") or "") + 1
             # countries in the agreement's own words: "UK-Korea Science Deal", "between the UK and ..."
             for x in actors:
-                if a.start <= x.start < span_end:
+                if a.start <= x.start < span_end and not _CREATED.search(text[max(0, x.start - 40) : x.start]):
                     af.parties.setdefault(x.key, i)
             if e.data.get("counterpart"):
                 af.parties.setdefault(f"country:{e.data['counterpart']}", i)
+            # "that the two governments agreed", "the two sides endorsed": the last two countries or unions named
+            cl_ = _clause_of(clauses, a.start)
+            if re.search(r"\b(?:the two|both) (?:governments|countries|sides|nations)\b", text[cl_[0] : cl_[1]]):
+                found: list[str] = []
+                for j in range(i, max(-1, i - 4), -1):
+                    for x in reversed(r.sentences[j]):
+                        ent = r.entities[x.key]
+                        if (ent.kind == "country" or (ent.kind == "org" and ent.data.get("orgkind") == "international" and ent.label == "European Union")) and x.key not in found:
+                            found.append(x.key)
+                    if len(found) >= 2:
+                        break
+                for k in found[:2]:
+                    af.parties.setdefault(k, i)
+            # "with the two universities": the last bodies of that kind named
+            for nm in re.finditer(r"\bthe (two|three|both) ([a-z]+?)(?:ies|s)\b", own):
+                n = {"two": 2, "both": 2, "three": 3}[nm.group(1)]
+                stem = nm.group(2).capitalize()
+                cands = [k for k, ent in r.entities.items() if ent.kind == "org" and stem in ent.label and ent.sentences and ent.sentences[0] <= i]
+                cands.sort(key=lambda k: max(s_ for s_ in r.entities[k].sentences if s_ <= i), reverse=True)
+                for k in cands[:n]:
+                    af.parties.setdefault(k, i)
+            # a member of a group ("IBM's partnership" of "partnerships signed ... at the University of Tokyo") shares
+            # the group's parties, except the other members' own holders
+            group = e.data.get("member_of")
+            if group and not e.data.get("sibling") and group in self.f.agreements:
+                siblings = {normalise_name(x.data.get("poss") or "") for x in r.entities.values() if x.data.get("member_of") == group and x is not e}
+                for p_, j in self.f.agreements[group].parties.items():
+                    pe = r.entities.get(p_)
+                    if pe is not None and normalise_name(pe.label) not in siblings and not (pe.aliases and {normalise_name(a_) for a_ in pe.aliases} & siblings):
+                        af.parties.setdefault(p_, j)
             # the clause's actors
             cl = _clause_of(clauses, a.start)
             other_ags = [o for o in ag_refs if o.key != a.key]
+            clause_text = text[cl[0] : cl[1]]
+            created = {x.key for x in actors if _CREATED.search(text[max(0, x.start - 40) : x.start])}
+            for k in created:
+                af.parties.pop(k, None) if af.parties.get(k) == i else None
+            no_clause_actors = bool(_NOT_PARTY_CLAUSE.search(clause_text)) or bool(self.by_actors.get(a.key))
             for x in actors:
                 if not (cl[0] <= x.start <= cl[1]):
+                    continue
+                if no_clause_actors and not (a.start <= x.start < span_end):
+                    continue
+                before = text[cl[0] : x.start]
+                # "in the mould of CERN", "like ESA": a comparison, not a party; "creates the SKAO": what the agreement sets up
+                if _COMPARED.search(before) or x.key in created:
+                    continue
+                # "... in Hiroshima, where the G7 leaders' summit was under way": a description of the place
+                if x.start > a.end and re.search(r",\s+where\b", text[a.end : x.start]):
+                    continue
+                # "China has repeatedly criticised AUKUS": an opponent, not a party
+                if _OPPOSED.match(text[x.end : cl[1]]):
+                    continue
+                # "American and Japanese universities": a country adjective before a plural noun is no actor
+                if x.mention.kind == "country" and x.mention.data.get("how") == "adjective" and re.match(r"(?:\s+and\s+[A-Z]\w+)?\s+[a-z]+s\b", text[x.end :]) and not (a.start <= x.start < span_end):
                     continue
                 if e.data.get("counterpart") and r.entity(x).kind == "country" and x.key != f"country:{e.data['counterpart']}":
                     continue
@@ -328,9 +439,8 @@ class _Relater:
                     pe = r.entity(p)
                     if pe.data.get("country"):
                         af.parties.setdefault(f"country:{pe.data['country']}", i)
-            if " " in own:
-                pass
-            self.last_agreement = a.key
+            if e.data.get("agkind") != "statement":
+                self.last_agreement = a.key
 
         # --- part of -------------------------------------------------------------------------------
         if len(ag_refs) >= 2:

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from ...resolve import normalise_name
 from .gazetteer import gazetteer
-from .recognise import AGREEMENT_HEADS, Mention, valid_name
+from .recognise import AGREEMENT_HEADS, Mention
 from .segment import ArticleText
 
 __all__ = ["Entity", "Ref", "Resolved", "resolve"]
@@ -74,6 +74,9 @@ class Resolved:
 
 
 _PLACE_ORG_PREPS = ("at",)
+#: a portfolio being named: "minister of education, culture, sports, science and ...", "secretary of state for ..."
+_PORTFOLIO = re.compile(r"\b(?:minister|ministers|secretary(?: of state)?|ministry|department|commissioner|director)\s+(?:of|for)\s+(?:[a-z-]+,?\s+(?:and\s+)?){0,6}$", re.I)
+_BARE_ORG_HEADS = {"University", "Institute", "Ministry", "Department", "Agency", "Council", "Commission", "Office", "Centre", "Center", "Society", "Academy", "Foundation"}
 _AFTER_PLACE = {
     "and", "or", "on", "in", "at", "to", "for", "with", "by", "from", "of", "which", "that", "where", "when", "the", "a",
     "this", "last", "next", "earlier", "later", "during", "after", "before", "as", "while", "near", "is", "was", "were",
@@ -99,6 +102,8 @@ class _Resolver:
         self.acronyms: dict[str, str] = {}  # acronym → full name (defined in this article)
         self.last_government: str | None = None
         self.agreement_order: list[str] = []
+        self.groups: list[str] = []  # plural agreement mentions whose members follow
+        self.ag_aliases: dict[str, str] = {}  # acronym modifier → unnamed agreement ("AUKUS security partnership")
 
     # --- entities ----------------------------------------------------------------------
     def entity(self, kind: str, key: str, label: str, sent: int, **data) -> Entity:
@@ -160,6 +165,14 @@ class _Resolver:
 
         # places first: "at the Royal Society" is a venue, "in Beijing" a location not a government
         for p in places:
+            if p.text in self.g.venues:
+                p.data["known"] = True
+        places.sort(key=lambda p: (not (p.data.get("known") or p.data.get("facility")), -(p.end - p.start), p.start))
+        for p in places:
+            if any(p.overlaps(t) for t in taken):
+                continue
+            if p.text in _BARE_ORG_HEADS:
+                continue  # "at the University of ...": the body's head word, not a place
             over_org = [o for o in orgs if o.overlaps(p)]
             over_c = [c for c in countries if c.overlaps(p)]
             over_ag = [a for a in ags if a.overlaps(p)]
@@ -173,7 +186,9 @@ class _Resolver:
                     continue
             if over_c:
                 c = over_c[0]
-                if c.data["how"] == "capital" and p.text == c.text:
+                if p.data.get("known") and re.search(r"\b(?:at|in|to|from|outside|inside|into|near)\s+(?:the\s+)?$", text[: min(p.start, c.start)]):
+                    countries.remove(c)  # "at the White House": the building, not the government it stands for
+                elif c.data["how"] == "capital" and p.text == c.text:
                     countries.remove(c)
                 elif len(p.text) > len(_THE.sub("", c.text)) and p.start <= c.start and not p.text.endswith(c.text):
                     pass  # "Western Australia": a region, keep both
@@ -185,12 +200,15 @@ class _Resolver:
                 continue
             if self.g.org(p.text) is not None and p.data["prep"] not in _PLACE_ORG_PREPS:
                 continue
-            if not re.search(r"[a-zà-ÿ]", p.text):
+            label = p.data.get("label") or p.text
+            if not re.search(r"[a-zà-ÿ]", label):
                 continue  # an acronym: a body, not a place
             nxt = re.match(r"\s+([a-z][\w-]*)", text[p.end :])
-            if nxt and nxt.group(1) not in _AFTER_PLACE:
+            if nxt and nxt.group(1) not in _AFTER_PLACE and not (p.data.get("known") or p.data.get("facility")):
                 continue  # "in Horizon Europe consortia", "in European projects": a modifier, not a place
-            e = self.entity("place", f"place:{normalise_name(p.text)}", p.text, i)
+            e = self.entity("place", f"place:{normalise_name(label)}", label, i)
+            if label != p.text and not p.data.get("facility"):
+                e.aliases.add(p.text)
             refs.append(Ref(p, e.key))
             taken.append(p)
         # organisations from the gazetteer
@@ -198,6 +216,8 @@ class _Resolver:
             if not free(m):
                 continue
             entry = m.data["entry"]
+            if re.search(r"\bthe\s+$", text[: m.start]) and re.match(r"\s+(?:[a-z]+\s+){1,4}(?:programme|program)\b", text[m.end :]):
+                continue  # "the Euratom research and training programme": the name of a programme, not the body
             refs.append(Ref(m, self.org(entry.name, i, surface=m.text)))
             taken.append(m)
         # acronyms defined here for bodies the gazetteer does not know: "Advanced ... Accelerator (ASCA)"
@@ -284,7 +304,8 @@ class _Resolver:
                 refs.append(Ref(m, key))
         # events
         for m in ms:
-            if m.kind == "event" and free(m):
+            # an event's name may hold its host, place or people ("Deng's visit to the United States")
+            if m.kind == "event" and not any(m.overlaps(t) for t in taken if t.kind == "agreement") and (free(m) or m.data["kind"] == "event"):
                 if m.data["kind"] == "anaphor":
                     last = [k for k, e in self.out.entities.items() if e.kind == "event"]
                     if last:
@@ -304,6 +325,8 @@ class _Resolver:
         for m in ms:
             if m.kind == "topic" and any(m.overlaps(n) for n in named_spans):
                 continue
+            if m.kind == "topic" and _PORTFOLIO.search(text[max(0, m.start - 80) : m.start]):
+                continue  # "secretary of state for science, innovation and technology": a post, not a subject
             if m.kind in ("date", "topic"):
                 others.append(m)
         self.out.others.append(others)
@@ -493,7 +516,8 @@ class _Resolver:
                     for k in list(self.agreement_order):
                         ent = self.out.entities[k]
                         if (
-                            not ent.data.get("named") and ent.data.get("head") == d["head"] and d["head"] != "agreement"
+                            not ent.data.get("named") and d["head"] != "agreement"
+                            and (ent.data.get("head") == d["head"] or {ent.data.get("head"), d["head"]} <= _TREATY_HEADS)
                             and not ent.data.get("absorbed") and not ent.data.get("child") and i - ent.sentences[0] <= 4
                         ):
                             ent.data["absorbed"] = key
@@ -521,6 +545,14 @@ class _Resolver:
                         self._order(key)
                         refs.append(Ref(m, key))
                     taken.append(m)
+                elif det in ("", "a", "an") and not d.get("poss"):
+                    # "under partnerships signed on Sunday": a group whose members are named next
+                    # ("IBM's partnership ...", "Google's partnership ...", "a further partnership ...")
+                    key = f"agreement:{i}:{m.start}:group"
+                    self.entity("agreement", key, _strip_det(m.text), i, named=False, head=head, agkind=d["kind"], surface=_strip_det(m.text), group=True, mods=d["mods"])
+                    self.groups.append(key)
+                    refs.append(Ref(m, key))
+                    taken.append(m)
                 continue
             # acronym of a named agreement ("the renewed STA") is handled as an alias below
             definite = det in ("the", "this", "that", "its", "their") or (det == "" and not d["mods"] and not d.get("complement"))
@@ -529,6 +561,14 @@ class _Resolver:
             target = None
             if definite:
                 target = self._latest(head, now=i)
+                if target is None and det in ("the", "this", "that") and not d["mods"] and not d.get("complement") and d.get("kind") in ("agreement", "deal", "accord", "treaty"):
+                    # "the extension runs from ...", "the deal": with no antecedent of its kind, the agreement just named
+                    for k in reversed(self.agreement_order):
+                        k2 = self.out.entities[k].data.get("absorbed") or k
+                        e2 = self.out.entities[k2]
+                        if not e2.data.get("group") and e2.sentences and i - max(e2.sentences) <= 2:
+                            target = k2
+                        break
             if target is not None:
                 self._order(target)
                 refs.append(Ref(m, target))
@@ -543,13 +583,27 @@ class _Resolver:
             child = bool(re.search(r"\b(?:covers|includes|including|include|under)\b[^.]*$", text[: m.start])) and any(
                 r.mention.kind == "agreement" and r.start < m.start for r in refs
             )
-            self.entity("agreement", key, label, i, named=False, head=head, agkind=d["kind"], surface=surface, complement=comp, child=child, mods=d["mods"], poss=d.get("poss"))
+            if det in ("further", "another"):
+                surface = f"{det} {surface}"
+            member_of = None
+            if d.get("poss") or det in ("further", "another"):
+                for gk in reversed(self.groups):
+                    ge = self.out.entities[gk]
+                    if ge.data.get("head") == head and i - ge.sentences[0] <= 6:
+                        member_of = gk
+                        break
+            self.entity("agreement", key, label, i, named=False, head=head, agkind=d["kind"], surface=surface, complement=comp, child=child, mods=d["mods"], poss=d.get("poss"), member_of=member_of, sibling=det in ("further", "another"))
+            # an acronym that names it: "their AUKUS security partnership" → later "AUKUS"
+            for tok in (d["mods"] or "").split():
+                if re.fullmatch(r"[A-Z]{3,}", tok) and tok not in self.g.country_surfaces and self.g.org(tok) is None and tok not in self.acronyms:
+                    self.ag_aliases.setdefault(tok, key)
+                    self.out.entities[key].aliases.add(tok)
             self._order(key)
             refs.append(Ref(m, key))
             taken.append(m)
-        # acronyms of agreements named in this article: "STA", "iCET"
-        for acr, full in self.acronyms.items():
-            key = f"agreement:{normalise_name(full)}"
+        # acronyms of agreements named in this article: "STA", "iCET", "AUKUS"
+        pairs = [(acr, f"agreement:{normalise_name(full)}") for acr, full in self.acronyms.items()] + list(self.ag_aliases.items())
+        for acr, key in pairs:
             if key in self.out.entities:
                 self.out.entities[key].aliases.add(acr)
                 for mm in re.finditer(rf"(?<![\w-]){re.escape(acr)}(?![\w-])", text):
@@ -587,6 +641,10 @@ class _Resolver:
             if compatible is None or e2.data.get("head") in compatible or (e2.data.get("named") and head in ("treaty", "pact", "agreement", "accord")):
                 return k2
         return None
+
+
+#: heads that name the same instrument: "the treaty ... The Convention Establishing ..."
+_TREATY_HEADS = {"treaty", "convention"}
 
 
 def _strip_det(s: str) -> str:
