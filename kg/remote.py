@@ -401,6 +401,18 @@ class RemoteStore(Store):
             self.discard(graph)
             raise
 
+    def stage_triples(self, graph: URIRef, triples) -> None:
+        """Send triples into the staging graph of ``graph`` (one N-Triples PUT)."""
+        g = Graph()
+        for t in triples:
+            g.add(t)
+        url = self._params_url(self.gsp_url, [("graph", str(self.staging_graph(graph)))])
+        try:
+            self._request("PUT", url, body=g.serialize(format="nt", encoding="utf-8"), content_type="application/n-triples")
+        except BaseException:
+            self.discard(graph)
+            raise
+
     def discard(self, graph: URIRef) -> None:
         """Drop what was staged for ``graph``."""
         stage = self.staging_graph(graph)

@@ -122,6 +122,10 @@ class Store(ABC):
         """Stream a large file into the staging area of ``graph`` (backends that can)."""
         raise StoreError(f"{self.location}: this store cannot bulk-load files")
 
+    def stage_triples(self, graph: URIRef, triples: Iterable[Triple]) -> None:
+        """Write triples into the staging area of ``graph`` (see :meth:`stage_file`)."""
+        raise StoreError(f"{self.location}: this store cannot stage triples")
+
     def staging_graph(self, graph: URIRef) -> URIRef:
         raise StoreError(f"{self.location}: this store has no staging graphs")
 
@@ -259,8 +263,10 @@ class OxigraphStore(Store):
                 msg = "the store is open in another process (close it, or use another --store)"
             raise StoreError(f"{path}: cannot open the store: {msg}") from e
         self._dataset: Dataset | None = None
+        self._in_place: set[str] = set()
         if not read_only:
             self._drop_staging()
+            self._drop_undescribed()
 
     # queries
     def query(self, sparql, *, bindings=None, graphs=None, max_rows=None):
@@ -287,20 +293,41 @@ class OxigraphStore(Store):
 
     # writes
     def staging_graph(self, graph: URIRef) -> URIRef:
-        """Where :meth:`stage_file` puts a source's data before :meth:`replace_graphs` swaps it in."""
+        """Where :meth:`stage_file` / :meth:`stage_triples` put a source's data before
+        :meth:`replace_graphs` makes it visible: a staging graph, or for a source that is new
+        to the store the graph itself (no copy is needed then; it counts as a source only once
+        described, and an undescribed graph left by a crash is dropped when the store opens)."""
         name = _checked(graph)
+        if name in self._in_place:
+            return URIRef(name)
         return URIRef(f"{_STAGING}{name[len(str(SDG)):]}")
 
-    def stage_file(self, graph: URIRef, path: Path, fmt: str) -> None:
-        """Stream a large triples file (Turtle, N-Triples) into the staging graph of ``graph``
-        with Oxigraph's bulk loader (constant memory). Invisible as a source until
-        :meth:`replace_graphs` is called with ``staged=[graph]``; :meth:`discard` drops it."""
+    def _begin_stage(self, graph: URIRef) -> ox.NamedNode:
+        name = _checked(graph)
+        if not self._ox.contains_named_graph(ox.NamedNode(name)) and not self._described(name):
+            self._in_place.add(name)
         stage = ox.NamedNode(str(self.staging_graph(graph)))
         self._ox.remove_graph(stage)
+        return stage
+
+    def stage_file(self, graph: URIRef, path: Path, fmt: str) -> None:
+        """Stream a large triples file (Turtle, N-Triples) into the staging area of ``graph``
+        with Oxigraph's bulk loader. Not a source until :meth:`replace_graphs` is called
+        with ``staged=[graph]``; :meth:`discard` drops it."""
+        stage = self._begin_stage(graph)
         try:
             self._ox.bulk_load(path=str(path), format=_OX_FORMATS[fmt], to_graph=stage)
         except BaseException:
-            self._ox.remove_graph(stage)
+            self.discard(graph)
+            raise
+
+    def stage_triples(self, graph: URIRef, triples: Iterable[Triple]) -> None:
+        """Like :meth:`stage_file`, for triples in memory (one transaction)."""
+        stage = self._begin_stage(graph)
+        try:
+            self._ox.extend(ox.Quad(to_ox(s), to_ox(p), to_ox(o), stage) for s, p, o in triples)
+        except BaseException:
+            self.discard(graph)
             raise
 
     def load_file(self, path: Path, fmt: str, graph: URIRef, *, meta: Iterable[Triple] = ()) -> None:
@@ -310,7 +337,10 @@ class OxigraphStore(Store):
 
     def discard(self, graph: URIRef) -> None:
         """Drop what was staged for ``graph``."""
-        self._drop_staging(ox.NamedNode(str(self.staging_graph(graph))), ox.NamedNode(f"{self.staging_graph(graph)}/meta"))
+        stage = self.staging_graph(graph)
+        self._ox.remove_graph(ox.NamedNode(str(stage)))
+        self._ox.remove_graph(ox.NamedNode(f"{_STAGING}{str(graph)[len(str(SDG)):]}/meta"))
+        self._in_place.discard(str(graph))
 
     def replace_graphs(self, items, *, staged=()):
         items = list(items)
@@ -318,22 +348,23 @@ class OxigraphStore(Store):
         stages = []
         for graph, _t, _m in items:
             name = _checked(graph)
-            data_g = str(self.staging_graph(graph))
-            stages.append((name, data_g, f"{data_g}/meta"))
-        to_drop = [ox.NamedNode(n) for _name, d, m in stages for n in (d, m)]
+            slug = name[len(str(SDG)):]
+            in_place = name in staged and name in self._in_place
+            stages.append((name, None if in_place else str(self.staging_graph(graph)), f"{_STAGING}{slug}/meta"))
+        to_drop = [ox.NamedNode(n) for _name, d, m in stages for n in (d, m) if n is not None]
 
         def quads() -> Iterator[ox.Quad]:
             for (_g, triples, meta), (name, data_g, meta_g) in zip(items, stages):
-                d, m = ox.NamedNode(data_g), ox.NamedNode(meta_g)
+                m = ox.NamedNode(meta_g)
                 if name not in staged:
+                    d = ox.NamedNode(data_g)  # type: ignore[arg-type]
                     for s, p, o in triples:
                         yield ox.Quad(to_ox(s), to_ox(p), to_ox(o), d)
                 for s, p, o in meta:
                     yield ox.Quad(to_ox(s), to_ox(p), to_ox(o), m)
 
         swap = " ;\n".join(
-            f"DROP SILENT GRAPH <{name}> ;\n"
-            f"ADD SILENT GRAPH <{data_g}> TO GRAPH <{name}> ;\n"
+            (f"DROP SILENT GRAPH <{name}> ;\nADD SILENT GRAPH <{data_g}> TO GRAPH <{name}> ;\n" if data_g else "")
             + _DELETE_DESCRIPTION.format(meta=META_GRAPH, name=name)
             + f" ;\nADD SILENT GRAPH <{meta_g}> TO GRAPH <{META_GRAPH}>"
             for name, data_g, meta_g in stages
@@ -344,9 +375,14 @@ class OxigraphStore(Store):
             # 2. one transaction swaps every graph in and replaces its description
             self._ox.update(swap)
         except OSError as e:
+            for name, data_g, _m in stages:
+                if data_g is None:  # loaded in place: not described, so not kept
+                    self._ox.remove_graph(ox.NamedNode(name))
             raise StoreError(f"{self.location}: write failed, store unchanged: {e}") from e
         finally:
             self._drop_staging(*to_drop)
+            for name, _d, _m in stages:
+                self._in_place.discard(name)
 
     def remove_graph(self, graph):
         name = _checked(graph)
@@ -357,6 +393,15 @@ class OxigraphStore(Store):
 
     def _described(self, name: str) -> bool:
         return any(True for _ in self._ox.quads_for_pattern(ox.NamedNode(name), None, None, ox.NamedNode(str(META_GRAPH))))
+
+    def _drop_undescribed(self) -> None:
+        """Drop source graphs that have no description: what a crash during an in-place bulk
+        load leaves behind (every write describes its graph in the same transaction)."""
+        meta = str(META_GRAPH)
+        for g in list(self._ox.named_graphs()):
+            if isinstance(g, ox.NamedNode) and g.value.startswith(str(SDG)) and g.value != meta and not g.value.startswith(_STAGING):
+                if not self._described(g.value):
+                    self._ox.remove_graph(g)
 
     def _drop_staging(self, *names: ox.NamedNode) -> None:
         targets = names or [g for g in self._ox.named_graphs() if isinstance(g, ox.NamedNode) and g.value.startswith(_STAGING)]

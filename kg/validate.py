@@ -61,8 +61,11 @@ def _schema_facts() -> Graph:
 
 def validate_graph(data: Graph, *, context: Graph | None = None, focus: list[URIRef] | None = None) -> list[Violation]:
     """Validate ``data`` against the shapes; ``context`` adds facts (types of referenced
-    entities) that may be read but are not being written; ``focus`` limits the nodes
-    validated (by default every node of ``data``). Returns the violations."""
+    entities) that may be read but are not being written; ``focus`` limits the nodes whose
+    violations are reported (by default every node). Returns the violations.
+
+    (The whole graph is validated and the results filtered: pyshacl's own ``focus_nodes``
+    mode was 8x slower on a 155k-triple table.)"""
     from pyshacl import validate
 
     target = Graph()
@@ -75,12 +78,12 @@ def validate_graph(data: Graph, *, context: Graph | None = None, focus: list[URI
         inference="none",
         advanced=True,
         allow_warnings=True,
-        focus_nodes=focus if focus else None,
     )
+    wanted = set(focus) if focus is not None else None
     out: list[Violation] = [
         Violation("well-formed values", str(subj), _short(pred, data), repr(str(obj)), f"not a valid {_short(obj.datatype, data)}", "Violation")
         for subj, pred, obj in data
-        if isinstance(obj, Literal) and obj.ill_typed and (focus is None or subj in focus)
+        if isinstance(obj, Literal) and obj.ill_typed and (wanted is None or subj in wanted)
     ]
     if conforms:
         return out
@@ -98,16 +101,18 @@ def validate_graph(data: Graph, *, context: Graph | None = None, focus: list[URI
                 name = _short(parent, shapes) if parent is not None else None
             if name is None:
                 name = _short(source_shape, shapes)
-        focus = results.value(r, SH.focusNode)
+        focus_node = results.value(r, SH.focusNode)
+        if wanted is not None and focus_node not in wanted:
+            continue  # a problem of the context (the store's entities), not of this source
         path = results.value(r, SH.resultPath)
         value = results.value(r, SH.value)
         msg = results.value(r, SH.resultMessage) or "does not conform"
         out.append(
             Violation(
                 str(name or "shape"),
-                str(focus),
+                str(focus_node),
                 _short(path, shapes) if path is not None else None,
-                _short(value, shapes) if value is not None and value != focus else None,
+                _short(value, shapes) if value is not None and value != focus_node else None,
                 str(msg),
                 "Violation",
             )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 import kg
+import kg.vocab
 
 from .test_ingest import snapshot
 
@@ -53,3 +54,34 @@ def test_bulk_parse_error_names_the_line(fresh_kg, seed_nt):
     with pytest.raises(kg.ParseError, match="seed-bulk.nt:11"):
         fresh_kg.ingest(seed_nt, bulk=True)
     assert snapshot(fresh_kg) == before
+
+
+def test_large_sources_in_memory_are_checked_in_the_store(fresh_kg, seed_nt):
+    """Above kg.graph.SHACL_MAX_TRIPLES a parsed source is written first and checked by SPARQL."""
+    from kg.graph import SHACL_MAX_TRIPLES
+
+    filler = b"".join(
+        b'<https://w3id.org/scidip/id/place/p%d> <http://www.w3.org/2000/01/rdf-schema#label> "Place %d" .\n' % (i, i)
+        for i in range(SHACL_MAX_TRIPLES)
+    )
+    seed_nt.write_bytes(seed_nt.read_bytes() + filler)
+    [report] = fresh_kg.ingest(seed_nt, bulk=False)
+    assert report.triples > SHACL_MAX_TRIPLES and not report.replaced
+    bad = b'<https://w3id.org/scidip/id/country/XYZ> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <https://w3id.org/scidip/ontology#Country> .\n'
+    seed_nt.write_bytes(seed_nt.read_bytes() + bad)
+    before = snapshot(fresh_kg)
+    with pytest.raises(kg.ValidationError, match="country/XYZ"):
+        fresh_kg.ingest(seed_nt, bulk=False)
+    assert snapshot(fresh_kg) == before
+
+
+def test_a_new_source_is_loaded_in_place_and_a_crash_leaves_nothing(tmp_path, seed_nt):
+    """A new bulk source goes straight into its graph; undescribed graphs are dropped on open."""
+    import pyoxigraph as ox
+
+    path = tmp_path / "store"
+    with kg.KnowledgeGraph(path) as g:
+        g.store.stage_file(kg.vocab.graph_iri("crashed"), seed_nt, "ntriples")  # then "crash": never described
+    with kg.KnowledgeGraph(path) as g:
+        assert [s.slug for s in g.sources()] == []
+        assert ox.NamedNode(str(kg.vocab.graph_iri("crashed"))) not in set(g.store.oxigraph.named_graphs())

@@ -136,6 +136,8 @@ READERS: dict[str, tuple[str, str]] = {
     ".rdf": ("rdf", "xml"),
     ".owl": ("rdf", "xml"),
     ".xml": ("rdf", "xml"),
+    ".csv": ("tables", "csv"),
+    ".tsv": ("tables", "tsv"),
     ".yaml": ("records", "yaml"),
     ".yml": ("records", "yaml"),
     ".txt": ("text", "text"),

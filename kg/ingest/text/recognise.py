@@ -37,7 +37,7 @@ class Mention:
 
 # --- patterns ----------------------------------------------------------------------------
 
-_CAP = r"(?:[A-Z][a-z]+(?:-[A-Za-z][a-z]+)*|[A-Z][a-z]*[A-Z][a-z]+|[A-Z]\.)"
+_CAP = r"(?:[A-ZÀ-Þ][a-zß-ÿ]+(?:-[A-ZÀ-Þa-zß-ÿ][a-zß-ÿ]+)*|[A-Z][a-z]*[A-Z][a-z]+|[A-Z]\.)"
 _PARTICLE = r"(?:van der|von der|van|von|der|de|da|bin|al|le|la|di|du|dos|ibn)"
 NAME = rf"(?:{_CAP}(?:\s+(?:{_PARTICLE}\s+)*{_CAP}){{1,3}})"
 _NAME_RE = re.compile(NAME)
@@ -50,6 +50,7 @@ POST_HEADS = (
     "chairwoman", "chairperson", "head", "governor", "mayor", "premier", "vice premier", "envoy", "chief scientist",
     "chief scientific adviser", "undersecretary", "under secretary", "spokesperson", "spokesman", "spokeswoman",
     "president-elect", "king", "queen", "senator", "foreign minister", "deputy minister", "state secretary",
+    "counterpart", "astronaut", "councillor", "federal councillor", "minister of state",
 )
 _POST_HEAD_RE = "|".join(sorted((re.escape(h) for h in POST_HEADS), key=len, reverse=True))
 _TITLES = (
@@ -58,7 +59,7 @@ _TITLES = (
     "Foreign Minister", "Foreign Secretary", "Defence Secretary", "Defense Secretary", "Science Minister", "Minister",
     "Premier", "Vice Premier", "King", "Queen", "Crown Prince", "Prince", "Princess", "Sheikh", "Senator", "Ambassador",
     "Administrator", "Commissioner", "Director-General", "Director General", "Chief Executive", "Governor", "Mayor",
-    "Dr", "Dr.", "Professor", "Prof.", "Sir", "Dame",
+    "Dr", "Dr.", "Professor", "Prof.", "Sir", "Dame", "Federal Councillor", "Councillor",
 )
 _TITLE_RE = "|".join(sorted((re.escape(t) for t in _TITLES), key=len, reverse=True))
 # "President Joe Biden", "NASA Administrator Bill Nelson", "South Korea's President Yoon"
@@ -69,7 +70,7 @@ _LOWER_POST = re.compile(
 )
 # "Name, the secretary of state for ...", "Name, Australia's defence industry minister"
 _APPOS = re.compile(
-    rf"(?P<name>{NAME}),\s+(?P<post>(?:who (?:became|is|was) |then |the |a |former |now )*[^,.;:()]*?\b(?:{_POST_HEAD_RE})\b(?:[^,.;:()]|,(?=\s+[a-z][\w-]*(?:,\s+[a-z][\w-]*)*\s+and\s))*?)(?=,|\.|;|:|\(|$| who | which | said| has| had| will| would| signed| and (?:[A-Z]|the [A-Z])| took| announced| called| helped| leads| set)"
+    rf"(?P<name>{NAME}),\s+(?P<post>(?:who (?:became|is|was) |then |the |a |former |now )*[^,.;:()]*?\b(?i:{_POST_HEAD_RE})\b(?:[^,.;:()]|,(?=\s+[a-z][\w-]*(?:,\s+[a-z][\w-]*)*\s+and\s))*?)(?=,|\.|;|:|\(|$| who | which | said| has| had| will| would| signed| and (?:[A-Z]|the [A-Z])| took| announced| called| helped| leads| set)"
 )
 _SAID = re.compile(rf"(?P<name>{NAME})\s+(?:said|says|told|added|announced|signed|called|described|stressed|argued|urged|noted|unveiled)\b")
 
@@ -103,10 +104,14 @@ AGREEMENT_HEADS = {
     "extension": "agreement",
 }
 _AG_HEAD_RE = "|".join(sorted((re.escape(h) for h in AGREEMENT_HEADS), key=len, reverse=True))
+#: capitalised heads that close an instrument's name ("Economic Partnership Agreement", "European Chips Act", "Green Alliance")
+_NAMED_HEADS = "|".join([h.title() for h in AGREEMENT_HEADS if " " not in h] + ["Act", "Alliance"])
+_WEEKDAY_NAMES = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
+_MONTH_NAMES = "January|February|March|April|May|June|July|August|September|October|November|December"
 _NAMED_AG = re.compile(
     rf"(?P<name>(?:(?:[A-Z][A-Za-z]*|[A-Z]{{2,}})(?:-[A-Z][A-Za-z]*)*\s+(?:(?:and|on|of|for|in|the|&)\s+)?)*?"
-    rf"(?:[A-Z][A-Za-z]*|[A-Z]{{2,}}|\d{{4}})(?:-[A-Z][A-Za-z]*)*\s+(?:{'|'.join(h.title() for h in AGREEMENT_HEADS if ' ' not in h)}|Memorandum of Understanding)\b"
-    rf"(?:\s+(?:on|for|of|Establishing|establishing)\s+(?:the\s+)?(?:[A-Z][A-Za-z]*(?:\s+|\b))+)?)"
+    rf"(?:[A-Z][A-Za-z]*|[A-Z]{{2,}}|\d{{4}})(?:-[A-Z][A-Za-z]*)*\s+(?:{_NAMED_HEADS}|Memorandum of Understanding)\b(?:\s+(?:{_NAMED_HEADS})\b)*"
+    rf"(?:\s+(?:on|for|of|Establishing|establishing)\s+(?!(?:{_WEEKDAY_NAMES}|{_MONTH_NAMES})\b)(?:the\s+)?(?:[A-Z][A-Za-z]*(?:\s+|\b))+)?)"
 )
 _HEAD_FIRST_AG = re.compile(r"(?P<name>(?:Convention|Treaty|Agreement|Initiative|Declaration|Memorandum|Partnership|Charter) (?:on|for|of|Establishing|establishing|between) (?:the )?(?:[A-Z][A-Za-z]*(?:-[A-Z][A-Za-z]*)*(?: and | |\b))+)")
 # generic: "a new bilateral accord", "a memorandum of understanding between X and Y", "IBM's partnership"
@@ -129,7 +134,7 @@ _AG_STOP_MODS = {"grant", "grants", "trade", "programmes", "corporate", "free", 
 
 _MONEY = re.compile(
     r"(?P<amt>(?:(?P<code>USD|EUR|GBP|CHF|JPY|CNY|INR|KRW|AUD|CAD|NZD|AED|SEK|NOK|DKK)\s?|(?P<sign>A\$|AU\$|C\$|CA\$|NZ\$|S\$|HK\$|US\$|R\$|£|€|\$|¥|₩|₹))"
-    r"(?P<num>\d[\d,]*(?:\.\d+)?)\s?(?P<scale>trillion|billion|million|thousand|bn|tn|mn|m|k|b)?)\b"
+    r"(?P<num>\d[\d,]*(?:\.\d+)?)\s?(?P<scale>trillion|billion|million|thousand|crore|lakh|bn|tn|mn|m|k|b)?)\b"
     r"|(?P<amt2>(?P<num2>\d[\d,]*(?:\.\d+)?)\s?(?P<scale2>trillion|billion|million|bn|m)?\s+(?P<word>pounds|euros|dollars|yen|won|rupees|Swiss francs|francs|yuan))\b"
 )
 _MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"]
@@ -249,6 +254,8 @@ def recognise_sentence(text: str, idx: int, names=None, topics=None, make=None) 
         taken.update(range(start, end))
         surface = span.text
         if label == "COUNTRY":
+            if start > 0 and doc[start - 1].text in ("North", "South", "Central", "Latin") and surface == "America":
+                continue  # a continent, not the United States
             code, how = g.country_surfaces[surface]
             ms.append(Mention("country", span.start_char, span.end_char, surface, idx, {"code": code, "how": how}))
         elif label == "VENUE":
@@ -290,6 +297,7 @@ _NOT_NAME_WORDS = {
     "National", "Federal", "Department", "Ministry", "Agency", "Council", "Commission", "Committee", "Union", "University",
     "Space", "Station", "Programme", "Program", "Fund", "Observatory", "Institute", "Summit", "State", "Foreign", "Defence",
     "Defense", "Under", "Pillar", "Office", "Board", "Centre", "Center", "Europe", "European", "International", "Global",
+    "Councillor", "Commissioner", "Governor", "Ambassador", "Senator", "Astronaut", "Chairman", "Chair", "Professor",
 }
 _MONTH_WORDS = {m.title() for m in ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"]} | {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"}
 
@@ -323,6 +331,11 @@ def _people(text: str, idx: int, ms: list[Mention]) -> None:
     def add(name: str, start: int, post: str | None, how: str) -> None:
         name = name.strip()
         name = re.sub(r"(?:'s|’s)$", "", name)
+        # "Federal Councillor Guy Parmelin, head of ...": drop leading title words from a captured name
+        while not valid_name(name) and len(name.split()) > 2 and name.split()[0] in _NOT_NAME_WORDS:
+            first = name.split()[0]
+            start += len(first) + (len(name) - len(name[len(first):].lstrip()) - len(first))
+            name = name[len(first):].lstrip()
         if not valid_name(name) and not (how == "title" and " " not in name and name not in _NOT_NAME_WORDS and name not in _MONTH_WORDS):
             return
         if post is not None:
@@ -523,7 +536,7 @@ def _money(text: str, idx: int, ms: list[Mention]) -> None:
         except Exception:
             continue
         if scale:
-            value *= SCALES[scale.lower()]
+            value *= SCALES.get(scale.lower()) or {"crore": Decimal(10) ** 7, "lakh": Decimal(10) ** 5}[scale.lower()]
         # "$1.2bn" fine; "£4.5m" fine; a bare "$5" is not funding news but keep it
         ms.append(Mention("money", m.start(), m.end(), m.group(0), idx, {"amount": _normal(value), "currency": cur}))
 

@@ -41,7 +41,7 @@ __all__ = ["Facts", "relate", "resolve_date", "STATUS_CUES"]
 
 STATUS_CUES: list[tuple[str, re.Pattern]] = [
     ("agreed in principle", re.compile(r"\b(?:agreement|agreed) in principle\b|\bin principle\b")),
-    ("in force", re.compile(r"\b(?:entered|enters|came|comes|come|enter|entering|coming) into force\b|\bin force\b|\btook effect\b|\bfounding members\b")),
+    ("in force", re.compile(r"\b(?:entered|enters|came|comes|come|enter|entering|coming) into force\b|\bin force\b|\btook effect\b|\bfounding members\b|\bprovisionally appl(?:ied|ies)\b")),
     ("renewed", re.compile(r"\brenew(?:ed|al|s|ing)?\b")),
     ("withdrawn", re.compile(r"\bwithdr(?:ew|awn|aw|awing)\b|\babandoned\b|\bpulled out\b|\bscrapped\b")),
     ("expired", re.compile(r"\bexpired\b|\blapsed\b")),
@@ -299,9 +299,21 @@ class _Relater:
                 subject_people = []
             by_people = []
             by_actors: list[Ref] = []
-            mby = re.match(r"(?:\s+\w+){0,6}?\s+by\s+", text[ce:])
+            mby = re.match(r"(?:[\s,]+\w+){0,6}?[\s,]+by\s+", text[ce:])
             if mby:
                 by_people = [p for p in people if p.start >= ce and p.start <= ce + mby.end() + 120]
+                # "by X, the ... commissioner, and Y, ...'s minister": people coordinated after "by"
+                chain = sorted((p for p in people if p.start >= ce + mby.end()), key=lambda p: p.start)
+                if chain and chain[0].start - (ce + mby.end()) <= 2:
+                    last = chain[0]
+                    for p in chain[1:]:
+                        gap = text[last.end : p.start]
+                        if re.search(r"(?:,\s*|\s)and\s+$", gap) and _clause_of(clauses, p.start) == _clause_of(clauses, last.start) and not re.search(r"\b(?:said|signed|welcomed|met|told)\b", gap):
+                            if p not in by_people:
+                                by_people.append(p)
+                            last = p
+                        else:
+                            break
                 by_actors = _actor_list(text, ce + mby.end(), actors)
             if not target and status == "signed" and (subject_people or by_people) and self.last_agreement:
                 # "Fujii, president of the University of Tokyo, ... signed for their institutions": the agreements

@@ -466,6 +466,20 @@ class _Resolver:
                     org = self.org(entry.name, sent, surface=tok)
                     country = entry.country
                     break
+        if org is None and m.data.get("how") == "post-before":
+            # "ISRO chairman V. Narayanan", "his NASA counterpart X": a body named just before the post
+            pre = text[: m.start].rstrip()
+            at = pre.lower().rfind(post.lower())
+            if at >= 0:
+                bm = re.search(r"(?P<o>[A-Z][\w&.-]*(?:\s+(?:of\s+|for\s+)?[A-Z][\w&.-]*){0,5})(?:'s|’s)?\s*$", pre[:at])
+                if bm:
+                    words = bm.group("o").split()
+                    for k in range(len(words)):
+                        entry = self.g.org(" ".join(words[k:]))
+                        if entry is not None:
+                            org = self.org(entry.name, sent, surface=" ".join(words[k:]))
+                            country = entry.country
+                            break
         if org is None:
             # "minister of trade, industry and energy" ↔ "Ministry of Trade, Industry and Energy"
             pm = re.search(r"\b(?:minister|secretary(?: of state)?|ministers)\s+(?P<prep>of|for)\s+(?P<port>.+)$", post, re.I)
@@ -528,6 +542,15 @@ class _Resolver:
                 continue
             head = d["head"]
             det = d["det"]
+            # an apposition renames the agreement just named: "a Digital Partnership on Thursday, the first arrangement of its kind"
+            prev = [r for r in refs if r.mention.kind == "agreement" and r.end <= m.start]
+            if prev and not d["plural"] and det in ("the", "a", "an"):
+                p_ = max(prev, key=lambda r: r.end)
+                if re.fullmatch(r"(?:\s+(?:on|in|at|last|this)\s+[\w ]{1,25}?)?\s*(?:\([^)]*\))?,\s+(?:the|a|an)\s+", text[p_.end : m.start]):
+                    refs.append(Ref(m, p_.key))
+                    self.out.entities[p_.key].seen(i)
+                    taken.append(m)
+                    continue
             pair = bool(re.search(r"\b[A-Z][A-Za-z]*-[A-Z][A-Za-z]*\b", d["mods"] or ""))
             if d["plural"] and not pair and not (det == "the" and self._latest(head, plural=True)):
                 # "collaboration agreements with Australia and the Netherlands": one per counterpart
@@ -556,10 +579,20 @@ class _Resolver:
                 continue
             # acronym of a named agreement ("the renewed STA") is handled as an alias below
             definite = det in ("the", "this", "that", "its", "their") or (det == "" and not d["mods"] and not d.get("complement"))
-            if d.get("poss"):
-                definite = False
+            if d.get("poss") or re.search(r"\bown\b", d["mods"] or ""):
+                definite = False  # "its own association agreement": another instrument of the same kind
             target = None
-            if definite:
+            if definite and det == "the" and d["mods"] and not d.get("complement") and self.agreement_order:
+                # "signed an agreement ... The association agreement was signed by": the bare mention just before, now described
+                k = self.agreement_order[-1]
+                k2 = self.out.entities[k].data.get("absorbed") or k
+                e2 = self.out.entities[k2]
+                if (
+                    not e2.data.get("named") and not e2.data.get("mods") and not e2.data.get("complement") and not e2.data.get("group")
+                    and e2.data.get("head") == head and e2.sentences and 0 < i - max(e2.sentences) <= 1
+                ):
+                    target = k2
+            if definite and target is None:
                 target = self._latest(head, now=i)
                 if target is None and det in ("the", "this", "that") and not d["mods"] and not d.get("complement") and d.get("kind") in ("agreement", "deal", "accord", "treaty"):
                     # "the extension runs from ...", "the deal": with no antecedent of its kind, the agreement just named
