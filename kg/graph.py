@@ -249,16 +249,22 @@ class KnowledgeGraph:
             return [URIRef(text)]
         if text.startswith("sdid:"):
             return [SDID[text[5:]]]
-        q = (
-            "SELECT DISTINCT ?e WHERE { ?e rdfs:label|skos:altLabel|skos:prefLabel ?n . "
-            "FILTER(isIRI(?e) && LCASE(STR(?n)) = ?key) "
-            + ("?e a ?cls . " if cls is not None else "")
-            + "}"
+        cls_pattern = "?e a/rdfs:subClassOf* ?cls . " if cls is not None else ""
+        extra: dict = {"cls": cls} if cls is not None else {}
+        # an exact label first (an index lookup), then any case (a scan of every label)
+        exact = self.store.query(
+            "SELECT DISTINCT ?e WHERE { ?e rdfs:label|skos:altLabel|skos:prefLabel ?n . FILTER(isIRI(?e)) " + cls_pattern + "}",
+            bindings={"n": Literal(text), **extra},
         )
-        bindings: dict = {"key": Literal(text.lower())}
-        if cls is not None:
-            bindings["cls"] = cls
-        return sorted(URIRef(str(r[0])) for r in self.store.query(q, bindings=bindings))
+        hits = sorted(URIRef(str(r[0])) for r in exact)
+        if hits:
+            return hits
+        folded = self.store.query(
+            "SELECT DISTINCT ?e WHERE { ?e rdfs:label|skos:altLabel|skos:prefLabel ?n . "
+            "FILTER(isIRI(?e) && LCASE(STR(?n)) = ?key) " + cls_pattern + "}",
+            bindings={"key": Literal(text.lower()), **extra},
+        )
+        return sorted(URIRef(str(r[0])) for r in folded)
 
     # --- queries -----------------------------------------------------------------------
     def query(self, sparql: str, *, bindings: dict | None = None, sources: Iterable[str] | None = None) -> Result:
