@@ -19,7 +19,7 @@ from ..bundled import TopicIndex
 from ..errors import InputError, ParseError, ResolutionError
 from ..resolve import CountryIndex, normalise_name
 from ..values import parse_amount, parse_date
-from ..vocab import SD, entity_iri, slugify
+from ..vocab import SD, entity_iri
 from .source import SourceGraph, SourceMeta, read_file_text
 
 __all__ = ["read_records", "AGREEMENT_KINDS", "ORGANISATION_KINDS", "STATUSES"]
@@ -252,24 +252,7 @@ def _source_meta(doc: dict, path: Path, b: _Builder) -> SourceMeta:
     unknown = set(src) - _FIELDS["source"]
     if unknown:
         raise b.fail(("source",), f"unknown field(s) {', '.join(sorted(unknown))}")
-    slug = slugify(str(src.get("id") or path.stem))
-    if not slug:
-        raise b.fail(("source", "id"), "the id must contain letters or digits")
-    published = b.date(src["published"], ("source", "published")) if src.get("published") else None
-    url = str(src["url"]).strip() if src.get("url") else None
-    if url and not url.startswith(("http://", "https://")) or (url and any(c in url for c in ' <>"{}|\\^`')):
-        raise b.fail(("source", "url"), f"not an http(s) URL: {url!r}")
-    return SourceMeta(
-        slug=slug,
-        title=str(src.get("title") or path.name),
-        url=url,
-        published=published,
-        publisher=str(src["publisher"]) if src.get("publisher") else None,
-        kind=str(src.get("kind") or "curated"),
-        file=path.name,
-        extractor="curated",
-        note=str(src["note"]) if src.get("note") else None,
-    )
+    return SourceMeta.from_mapping(src, file=path, kind="curated", extractor="curated", where=lambda f: b.where(("source", f)))
 
 
 def read_records(path: Path, fmt: str = "yaml", *, lookup: StoreLookup | None = None, **_: object) -> SourceGraph:

@@ -11,7 +11,8 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
 
 from ..errors import InputError
-from ..vocab import SCHEMA, SD, graph_iri, source_iri
+from ..values import parse_date
+from ..vocab import SCHEMA, SD, graph_iri, slugify, source_iri
 
 __all__ = ["SourceMeta", "SourceGraph", "read_file_text", "reader_for", "READERS", "MAX_BYTES"]
 
@@ -32,6 +33,36 @@ class SourceMeta:
     file: str | None = None
     extractor: str = "curated"
     note: str | None = None
+
+    @classmethod
+    def from_mapping(
+        cls, src: dict, *, file: Path, kind: str, extractor: str, where: Callable[[str], str]
+    ) -> SourceMeta:
+        """The ``source:`` section of a records file or table mapping (id, title, published,
+        publisher, url, kind, note). ``where(field)`` names a field for error messages."""
+        slug = slugify(str(src.get("id") or file.stem))
+        if not slug:
+            raise InputError(f"{where('id')}: the id must contain letters or digits")
+        published = None
+        if src.get("published"):
+            try:
+                published = parse_date(src["published"])
+            except ValueError as e:
+                raise InputError(f"{where('published')}: {e}") from None
+        url = str(src["url"]).strip() if src.get("url") else None
+        if url and (not url.startswith(("http://", "https://")) or any(c in url for c in ' <>"{}|\\^`')):
+            raise InputError(f"{where('url')}: not an http(s) URL: {url!r}")
+        return cls(
+            slug=slug,
+            title=str(src.get("title") or file.name),
+            url=url,
+            published=published,
+            publisher=str(src["publisher"]) if src.get("publisher") else None,
+            kind=str(src.get("kind") or kind),
+            file=file.name,
+            extractor=extractor,
+            note=str(src["note"]) if src.get("note") else None,
+        )
 
     @property
     def graph(self) -> URIRef:

@@ -75,7 +75,7 @@ from ..bundled import TopicIndex
 from ..errors import InputError, ResolutionError
 from ..resolve import Country, CountryIndex, normalise_name
 from ..values import parse_date
-from ..vocab import SD, entity_iri, slugify
+from ..vocab import SD, entity_iri
 from .records import AGREEMENT_KINDS, STATUSES, _lines, _Loader
 from .source import MAX_BYTES, SourceGraph, SourceMeta, _guess_encoding
 
@@ -614,30 +614,7 @@ def _show(v: Any) -> str:
 
 
 def _source_meta(m: Mapping, table: Path) -> SourceMeta:
-    src = m.source
-    slug = slugify(str(src.get("id") or table.stem))
-    if not slug:
-        raise InputError(f"{m.where('source.id')}: the id must contain letters or digits")
-    published = None
-    if src.get("published"):
-        try:
-            published = parse_date(src["published"])
-        except ValueError as e:
-            raise InputError(f"{m.where('source.published')}: {e}") from None
-    url = str(src["url"]).strip() if src.get("url") else None
-    if url and (not url.startswith(("http://", "https://")) or any(c in url for c in ' <>"{}|\\^`')):
-        raise InputError(f"{m.where('source.url')}: not an http(s) URL: {url!r}")
-    return SourceMeta(
-        slug=slug,
-        title=str(src.get("title") or table.name),
-        url=url,
-        published=published,
-        publisher=str(src["publisher"]) if src.get("publisher") else None,
-        kind=str(src.get("kind") or "dataset"),
-        file=table.name,
-        extractor="table",
-        note=str(src["note"]) if src.get("note") else None,
-    )
+    return SourceMeta.from_mapping(m.source, file=table, kind="dataset", extractor="table", where=lambda f: m.where(f"source.{f}"))
 
 
 def read_tables(
