@@ -21,18 +21,24 @@ from .store import Store
 
 __all__ = ["CHECKS", "run_checks", "Problem"]
 
+_AGREEMENTS = "VALUES ?c { sd:Agreement sd:MemorandumOfUnderstanding sd:Treaty sd:Accord sd:Declaration sd:Partnership } "
+_STATUSES = ", ".join(
+    f"sd:{s}" for s in "Proposed InDiscussion UnderNegotiation AgreedInPrinciple Announced Signed InForce Renewed Expired Withdrawn".split()
+)
+
 #: (name, message, query). Each query selects ?focus (and ?value) of the problems in
 #: GRAPH ?stage, which is bound to the staging graph.
 CHECKS: list[tuple[str, str, str]] = [
+    # (the label, party and status must be stated in the source itself; looked up in its graph)
     ("agreement", "agreement has no rdfs:label",
-     "SELECT DISTINCT ?focus WHERE { GRAPH ?stage { ?focus a ?c } VALUES ?c { sd:Agreement sd:MemorandumOfUnderstanding sd:Treaty sd:Accord sd:Declaration sd:Partnership } "
-     "FILTER NOT EXISTS { ?focus rdfs:label ?l } }"),
+     "SELECT DISTINCT ?focus WHERE { GRAPH ?stage { ?focus a ?c " + _AGREEMENTS
+     + "FILTER NOT EXISTS { ?focus rdfs:label ?l } } }"),
     ("agreement", "agreement has no sd:party",
-     "SELECT DISTINCT ?focus WHERE { GRAPH ?stage { ?focus a ?c } VALUES ?c { sd:Agreement sd:MemorandumOfUnderstanding sd:Treaty sd:Accord sd:Declaration sd:Partnership } "
-     "FILTER NOT EXISTS { ?focus sd:party ?p } }"),
-    ("agreement", "agreement has no sd:status (or one that is not an sd:AgreementStatus)",
-     "SELECT DISTINCT ?focus WHERE { GRAPH ?stage { ?focus a ?c } VALUES ?c { sd:Agreement sd:MemorandumOfUnderstanding sd:Treaty sd:Accord sd:Declaration sd:Partnership } "
-     "FILTER NOT EXISTS { ?focus sd:status ?s . ?s a sd:AgreementStatus } }"),
+     "SELECT DISTINCT ?focus WHERE { GRAPH ?stage { ?focus a ?c " + _AGREEMENTS
+     + "FILTER NOT EXISTS { ?focus sd:party ?p } } }"),
+    ("agreement", "agreement has no sd:status, or one that is not one of the ten sd:AgreementStatus individuals",
+     "SELECT DISTINCT ?focus ?value WHERE { GRAPH ?stage { ?focus a ?c " + _AGREEMENTS
+     + "OPTIONAL { ?focus sd:status ?value } } FILTER(!BOUND(?value) || ?value NOT IN (" + _STATUSES + ")) }"),
     ("funding", "funding has no amount, or one that is not a non-negative xsd:decimal",
      "SELECT DISTINCT ?focus ?value WHERE { GRAPH ?stage { ?focus a sd:Funding } "
      "OPTIONAL { ?focus sd:amount ?value } "

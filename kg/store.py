@@ -316,7 +316,10 @@ class OxigraphStore(Store):
         with ``staged=[graph]``; :meth:`discard` drops it."""
         stage = self._begin_stage(graph)
         try:
-            self._ox.bulk_load(path=str(path), format=_OX_FORMATS[fmt], to_graph=stage)
+            if fmt == "ntriples" and not _mentions_blank_nodes(path):
+                _load_in_chunks(self._ox, path, stage)
+            else:
+                self._ox.bulk_load(path=str(path), format=_OX_FORMATS[fmt], to_graph=stage)
         except BaseException:
             self.discard(graph)
             raise
@@ -470,6 +473,39 @@ class OxigraphStore(Store):
             self._ox.flush()
         self._dataset = None
         self._ox = None  # type: ignore[assignment]  # dropping the last reference releases the lock
+
+
+#: N-Triples lines per bulk-load call: bounds the loader's memory (1M triples: 312 MB peak
+#: in chunks against 936 MB in one call, at the same speed).
+CHUNK_LINES = 250_000
+
+
+def _mentions_blank_nodes(path: Path) -> bool:
+    """Whether an N-Triples file may hold blank nodes (each bulk-load call renames them, so
+    such a file must be loaded in one call). Errs on the side of yes."""
+    tail = b""
+    with open(path, "rb") as f:
+        while block := f.read(1 << 24):
+            if b"_:" in tail + block:
+                return True
+            tail = block[-1:]
+    return False
+
+
+def _load_in_chunks(store: ox.Store, path: Path, graph: ox.NamedNode) -> None:
+    """Bulk-load an N-Triples file without blank nodes in chunks of ``CHUNK_LINES`` lines,
+    keeping memory bounded; parse errors report the line in the whole file."""
+    first_line = 1
+    with open(path, "rb") as f:
+        while chunk := list(itertools.islice(f, CHUNK_LINES)):
+            try:
+                store.bulk_load(input=b"".join(chunk), format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
+            except SyntaxError as e:
+                line = (e.lineno or 1) + first_line - 1
+                err = SyntaxError(str(e).replace(f"line {e.lineno}", f"line {line}") if e.lineno else str(e))
+                err.lineno = line
+                raise err from None
+            first_line += len(chunk)
 
 
 def _is_staging(g: object) -> bool:

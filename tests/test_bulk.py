@@ -85,3 +85,24 @@ def test_a_new_source_is_loaded_in_place_and_a_crash_leaves_nothing(tmp_path, se
     with kg.KnowledgeGraph(path) as g:
         assert [s.slug for s in g.sources()] == []
         assert ox.NamedNode(str(kg.vocab.graph_iri("crashed"))) not in set(g.store.oxigraph.named_graphs())
+
+
+def test_chunked_load_keeps_line_numbers_and_blank_nodes(fresh_kg, seed_nt, monkeypatch):
+    """N-Triples are loaded in chunks (bounded memory); errors still name the line of the
+    whole file, and a file with blank nodes is loaded in one piece so they stay joined."""
+    import kg.store
+
+    monkeypatch.setattr(kg.store, "CHUNK_LINES", 50)
+    lines = seed_nt.read_bytes().splitlines()
+    assert len(lines) > 200
+    [report] = fresh_kg.ingest(seed_nt, bulk=True)
+    assert report.triples == len(lines)
+    broken = seed_nt.with_name("broken.nt")
+    broken.write_bytes(b"\n".join(lines[:120] + [b"<urn:a> <urn:b> ."] + lines[120:]) + b"\n")
+    with pytest.raises(kg.ParseError, match="broken.nt:121"):
+        fresh_kg.ingest(broken, bulk=True)
+    bnodes = seed_nt.with_name("bnodes.nt")
+    bnodes.write_bytes(b"\n".join(lines) + b'\n_:x <urn:p> "1" .\n' + b"\n".join(lines[:60]) + b'\n_:x <urn:p> "2" .\n')
+    fresh_kg.ingest(bnodes, bulk=True)
+    rows = list(fresh_kg.query("SELECT ?x WHERE { ?x <urn:p> \"1\", \"2\" }", sources=["bnodes"]))
+    assert len(rows) == 1
