@@ -113,3 +113,77 @@ def test_extractor_registry():
     assert isinstance(get_extractor("rules"), Extractor)
     with pytest.raises(Exception, match="unknown extractor"):
         get_extractor("nope")
+
+
+def _amounts(g, p):
+    return {(str(g.value(s, SD.amount)), str(g.value(o, SD.amount))) for s, o in g.subject_objects(p)}
+
+
+@pytest.mark.parametrize(
+    "text, part, whole",
+    [
+        # a larger total in the same sentence
+        ("Acme will invest up to $825m in a plant in Pune, a project expected to total $2.75bn.", "825000000", "2750000000"),
+        # a share in another currency of an amount given "in total"
+        ("At about $1.5bn in total, it is the costliest satellite yet; the Indian agency's share is put at ₹788 crore.", "7880000000", "1500000000"),
+        # "including" (the existing rule)
+        ("Britain will spend £14m on the scheme, including £4m for training.", "4000000", "14000000"),
+    ],
+)
+def test_relate_funding_share_of_a_larger_amount(text, part, whole):
+    _, r = run("Title: t\n\n" + text)
+    g = emit(relate(r))
+    assert (part, whole) in _amounts(g, SD.shareOf)
+
+
+def test_relate_funding_shares_of_a_combined_amount_in_the_next_sentences():
+    _, r = run(
+        "Title: t\n\nIBM and Google will invest a combined $150m in quantum research at two universities, under partnerships signed on Sunday.\n\n"
+        "IBM's partnership, worth $100m over ten years, targets a supercomputer. Google's partnership commits up to $50m to research.\n\n"
+        "Separately, the agency announced a $2m grant programme."
+    )
+    shares = _amounts(emit(relate(r)), SD.shareOf)
+    assert ("100000000", "150000000") in shares and ("50000000", "150000000") in shares
+    assert not any(p == "2000000" for p, _ in shares)  # not a part: no "combined" whole, and it would exceed it
+
+
+def test_relate_extension_is_part_of_the_agreement_it_extends():
+    _, r = run(
+        "Title: t\n\nThe United States and China signed a science and technology agreement in 1979.\n\n"
+        "When the agreement was due to expire in August 2023, the administration agreed only to a six-month extension."
+    )
+    f = relate(r)
+    ext = [k for k, e in r.entities.items() if e.kind == "agreement" and e.data.get("head") == "extension"]
+    assert ext and f.agreements[ext[0]].part_of
+
+
+def test_relate_agreement_part_of_a_pillar_of_another():
+    _, r = run("Title: t\n\nThe UK and Japan signed a quantum memorandum of understanding as one of the pillars of the Hiroshima Accord.")
+    f = relate(r)
+    (mou,) = [k for k, e in r.entities.items() if e.kind == "agreement" and e.data.get("head") == "memorandum of understanding"]
+    assert f.agreements[mou].part_of
+
+
+@pytest.mark.parametrize(
+    "text, topic",
+    [
+        ("Astronauts returned from the International Space Station after a mission under an arrangement signed by NASA and ISRO.", "space"),
+        ("The agreement was signed by Canada's Minister of Innovation, Science and Industry and the EU.", "innovation"),
+        ("The UK signed an agreement with the two universities on quantum research.", "higher-education"),
+    ],
+)
+def test_recognise_no_topics_inside_names_posts_or_for_institutions(text, topic):
+    doc = segment("Title: t\n\n" + text, published="2024-03-01")
+    found = {str(m.data["iri"]).rsplit("/", 1)[-1] for ms in recognise(doc) for m in ms if m.kind == "topic"}
+    assert topic not in found
+
+
+def test_relate_topic_of_a_sentence_about_itself_is_not_the_agreement_s():
+    _, r = run(
+        "Title: t\n\nNASA and ISRO signed an agreement in 2014 to build an Earth observation satellite. "
+        "The pandemic and repairs to the antenna later pushed back the launch."
+    )
+    f = relate(r)
+    topics = {str(t).rsplit("/", 1)[-1] for af in f.agreements.values() for t in af.topics}
+    assert "earth-observation" in topics and "pandemic-preparedness" not in topics
+

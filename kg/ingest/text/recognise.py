@@ -283,7 +283,38 @@ def recognise_sentence(text: str, idx: int, names=None, topics=None, make=None) 
     _dates(text, idx, ms)
     _places(text, idx, ms)
     _events(text, idx, ms)
-    return ms
+    return _drop_name_topics(text, ms)
+
+
+#: a body or post whose name a topic word is part of: "Minister of Innovation, Science and Industry"
+_POST_BEFORE = re.compile(r"\b(?:Minister|Ministry|Commissioner|Secretary|Department|Office|Agency|Council|Committee|Institute|Centre|Center|Directorate|Secretariat)\s+(?:of|for)\s+(?:(?:the\s+)?[A-Z][\w-]*,?\s+(?:and\s+)?)*$")
+#: a topic phrase qualifying a body, post or facility: "a space agency", "the Space Applications Centre"
+_NAME_HEAD_AFTER = re.compile(r"\s*(?:councils?|committees?|agenc(?:y|ies)|centres?|centers?|institutes?|ministr(?:y|ies)|departments?|offices?|stations?|ministers?|commissioners?|secretary|secretaries|advis[eo]rs?|envoys?|launch vehicle|vehicle|directorate)\b", re.I)
+#: plural nouns for institutions: actors ("the two universities"), not subjects of cooperation
+_INSTITUTION_NOUNS = {"university", "universities", "laboratories", "labs", "companies", "schools", "colleges"}
+
+
+def _drop_name_topics(text: str, ms: list[Mention]) -> list[Mention]:
+    """Topic words inside the names of bodies, posts, programmes and places ("International Space Station",
+    "Digital Europe", "Minister of Innovation, ...") and plural institution nouns are no topics."""
+    spans = [(m.start, m.end) for m in ms if m.kind in ("org", "place", "event", "person") or (m.kind == "agreement" and m.data.get("named"))]
+    out = []
+    for m in ms:
+        if m.kind == "topic":
+            if any(s <= m.start and m.end <= e and (s, e) != (m.start, m.end) for s, e in spans):
+                continue
+            if m.text.lower() in _INSTITUTION_NOUNS:
+                continue
+            if _POST_BEFORE.search(text[: m.start]) or _NAME_HEAD_AFTER.match(text[m.end :]):
+                continue
+            # capitalised inside a sentence next to another capitalised word: part of a proper name
+            if m.text[:1].isupper() and m.start > 0 and text[: m.start].strip()[-1:] not in (".", "", '"', "“"):
+                prev = re.search(r"([A-Z][\w-]*)\s+$", text[: m.start])
+                nxt = re.match(r"\s+(?:of\s+)?([A-Z][\w+-]*)", text[m.end :])
+                if prev or nxt:
+                    continue
+        out.append(m)
+    return out
 
 
 _NOT_NAME_WORDS = {
@@ -482,6 +513,8 @@ def _agreements(text: str, idx: int, ms: list[Mention]) -> None:
         complement = re.split(r"\s+(?:which|that|who|signed|was|were|is|are|will|would|has|had|during|after|before|as|while|when|but|and (?:to|is|was|will))\b", complement)[0]
         complement = " ".join(complement.split()[:14]).rstrip("”\"'’")
         start = mods[-1].start() if mods else s
+        if re.search(r"\b(?:is|was|are|were|remains?|remained|became|becomes)\s+(?:one of|among)\s+(?:the\s+)?(?:[\w-]+\s+){0,3}$", text[:start]):
+            continue  # "It was one of the first intergovernmental accords": classifies the subject, names no new agreement
         surface = text[start:e]
         ms.append(
             Mention(

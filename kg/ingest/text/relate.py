@@ -18,10 +18,19 @@ Rules (all within one sentence, or one clause of it, unless said otherwise):
 - dates: the date of the clause of a signing/announcement cue, resolved against the
   publication date ("in November", "last week", "on 7 September", "on Friday");
 - place: a venue in the sentence of a signing or unveiling;
-- topics: topics of the sentence go to its agreements, else funding, else events;
-- part-of: "X forms part of Y", "as part of Y", "Y covers/includes X", "X under Y";
+- topics: topics of the sentence go to its agreements, else funding, else events; a sentence
+  with none of these goes on about the paragraph's last agreement, unless the topic is the
+  sentence's own subject ("The pandemic ... pushed back the launch");
+- part-of: "X forms part of Y", "as part of Y", "Y, part of X", "Y covers/includes X",
+  "X under/within Y", "X, one of the pillars/strands of Y", "Y's X pillar/programme"; an
+  extension, amendment or protocol is part of the agreement its sentence names before it
+  (and is between that agreement's parties when it names none);
 - funding: amount and currency; funder "from X" or the actor before a funding verb;
-  share of a larger amount ("including £4m"); attached to the clause's agreement;
+  share of a larger amount ("including £4m", "of which", "a project expected to total
+  $2.75bn", "$1.5bn in total ...; X's share is ₹788 crore", parts of "a combined $150m" in
+  the next sentences that add up to no more than it); attached to the clause's agreement
+  (not to one of a temporal clause, nor when the amount is a named programme's budget),
+  or, for a payment "for its participation", to the last agreement the payer is party to;
 - hosting: "X hosts the headquarters of Y".
 """
 
@@ -62,6 +71,29 @@ _CREATED = re.compile(r"\b(?:creat(?:e|es|ed|ing)|establish(?:es|ed|ing)?|set(?:
 _OPPOSED = re.compile(r"\s+(?:has\s+|have\s+|had\s+)?(?:repeatedly\s+|long\s+|strongly\s+|also\s+)?(?:criticised|criticized|criticises|criticizes|opposed|opposes|condemned|condemns|objected|protested|denounced)\b")
 _CLAUSE_SPLIT = re.compile(r";|\s+while\s+|,\s+but\s+|\s+whereas\s+|:\s+")
 _FUND_VERBS = re.compile(r"\b(?:commit|invest|pledg|contribut|pay|paid|fund|earmark|provid|spend|spent|giv|allocat|grant|budget|put|back|support)\w*\b")
+#: an amount named as a whole: "a combined $150m", "expected to total $2.75bn", "$1.5bn in total"
+_WHOLE_CUE = re.compile(r"\b(?:combined|to total|totall?ing|totall?ed|a total of|in total|in all|altogether|overall)\b")
+_PART_CUE = re.compile(r"\b(?:worth|of which|including|share|portion)\b")
+#: "the EU's €95.5bn research and innovation programme": the amount is the budget of the programme it qualifies
+_PROGRAMME_BUDGET = re.compile(r"\s+(?:(?!(?:in|into|for|to|from|of|on|under|over|towards|a|an|the|its|their|this|that)\b)[\w-]+\s+){0,5}?(?:programme|program|fund|mission|initiative)\b", re.I)
+_FOR_PARTICIPATION = re.compile(r"\bfor (?:its|their|the country's|[A-Z]\w+'s) (?:participation|association|membership|access)\b")
+
+
+def _around(text: str, m: Ref, width: int = 30) -> str:
+    """The words either side of a mention, not crossing a clause boundary."""
+    before = re.split(r"[;:]", text[max(0, m.start - width) : m.start])[-1]
+    after = re.split(r"[;:,]", text[m.end : m.end + width])[0]
+    return before + " " + after
+
+
+#: a sentence opening that refers back to the previous sentence's agreement
+_BACK_REF = re.compile(r"\s*(?:(?:Under|With|Through|By)\s+)?(?:it|its|this|they|their|the (?:deal|agreement|accord|pact|partnership|arrangement|memorandum|treaty|convention|package|declaration|initiative|programme|plan))\b", re.I)
+
+
+#: heads of instruments that change another agreement
+_AMENDING_HEADS = {"extension", "protocol", "amendment", "renewal", "addendum", "annex"}
+
+
 _MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"]
 _WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 
@@ -232,6 +264,7 @@ class _Relater:
         self.f = Facts(r)
         self.published = r.article.published
         self.last_agreement: str | None = None
+        self.wholes_seen: list[tuple[int, Ref]] = []
 
     def ag(self, key: str) -> AgreementFacts:
         return self.f.agreements.setdefault(key, AgreementFacts())
@@ -247,6 +280,16 @@ class _Relater:
     def run(self) -> Facts:
         for i, refs in enumerate(self.r.sentences):
             self.sentence(i, refs)
+        # an extension or amendment that names no parties is between the parties of the agreement it changes
+        for key, af in self.f.agreements.items():
+            e = self.r.entities.get(key)
+            if e is None or e.data.get("head") not in _AMENDING_HEADS or af.parties:
+                continue
+            for parent in af.part_of:
+                pf = self.f.agreements.get(parent)
+                if pf is not None:
+                    for p, i in pf.parties.items():
+                        af.parties.setdefault(p, i)
         return self.f
 
     def sentence(self, i: int, refs: list[Ref]) -> None:
@@ -460,18 +503,37 @@ class _Relater:
                 if x.key == y.key:
                     continue
                 between = text[x.end : y.start]
-                if re.search(r"\b(?:forms?|formed|is|are|was|were|as) (?:a )?part of\b|\bpart of\b|\bunder\b|\bwithin\b|\bamends?\b|\bamending\b|\bextend(?:s|ing)?\b", between):
+                if re.search(r"\b(?:forms?|formed|is|are|was|were|as) (?:a )?part of\b|\bpart of\b|\bunder\b|\bwithin\b|\bamends?\b|\bamending\b|\bextend(?:s|ing)?\b"
+                             r"|\b(?:one of the|a|an|the \w+) (?:pillars?|strands?|components?|elements?|chapters?|parts?|workstreams?|tracks?) of\b", between):
                     self.ag(x.key).part_of.setdefault(y.key, i)
-                elif re.search(r"\b(?:covers|includes|including|include|comprises|contains|such as)\b", between):
+                elif re.search(r"\b(?:covers|covering|includes|including|include|comprises|comprising|contains|such as|made up of|consists of)\b", between) or (
+                    re.fullmatch(r"\s*['’]s?\s+(?:[\w-]+\s+){0,3}", between) and re.search(r"\b(?:pillar|strand|programme|component|chapter|track)s?\b", y.mention.text, re.I)
+                ):
+                    # "the Partnership's research pillar": the possessor holds the part
                     self.ag(y.key).part_of.setdefault(x.key, i)
+        # "When the agreement was due to expire, ... agreed to a six-month extension": an extension, amendment or
+        # protocol with no stated whole is part of the agreement its sentence names before it
         for a in ag_refs:
-            m = re.search(r"\b(?:as|is|forms?) part of (?:the |a |its |their )?$", text[: a.start])
-            if m and self.last_outer and self.last_outer != a.key:
-                pass
+            e = r.entity(a)
+            if e.data.get("head") not in _AMENDING_HEADS or self.ag(a.key).part_of:
+                continue
+            base = [
+                o for o in ag_refs
+                if o.end <= a.start and o.key != a.key and r.entity(o).data.get("head") not in _AMENDING_HEADS
+                and not r.entity(o).data.get("group") and not r.entity(o).data.get("member_of")
+            ]
+            if base:
+                self.ag(a.key).part_of.setdefault(base[-1].key, i)
         # --- topics ---------------------------------------------------------------------------
         holders = [x.key for x in ag_refs] or [x.key for x in money] or [x.key for x in events]
+        # a sentence of the same paragraph that goes on about the last agreement ("It covers ...", "Pillar II covers
+        # ..."); not one whose subject is the topic itself ("The pandemic ... pushed back the launch")
+        fallback = False
         if not holders and self.last_agreement and i > 0 and r.article.sentences[i].para == r.article.sentences[i - 1].para:
             holders = [self.last_agreement]
+            fallback = not _BACK_REF.match(text)
+        if fallback:
+            topics = [t for t in topics if not re.fullmatch(r"\s*(?:the\s+|a\s+|an\s+)?", text[: t.start], re.I)]
         for t in topics:
             for h in holders:
                 kind = r.entities[h].kind
@@ -512,9 +574,31 @@ class _Relater:
             if k > 0 and re.search(r"\b(?:including|of which|includ\w+)\b[^.]*$", text[money[k - 1].end : mm.start]):
                 if money[k - 1].key != mm.key:
                     fu.share_of = money[k - 1].key
+            if fu.share_of is None:
+                whole = self._whole_of(i, mm, money, text)
+                if whole is not None:
+                    fu.share_of = whole
             for a in ag_refs:
                 if _clause_of(clauses, a.start) == cl:
+                    # "When the parliament ratified the convention, she said her country would invest €30m": the
+                    # agreement of a temporal clause only dates the money; "the EU's €95.5bn research programme":
+                    # the budget of a programme named beside the agreement, not the agreement's funding
+                    if a.end <= mm.start and re.match(r"\s*(?:when|after|before|once|as|since|while)\b", text[cl[0] : a.start], re.I) and "," in text[a.end : mm.start]:
+                        continue
+                    if _PROGRAMME_BUDGET.match(text[mm.end :]):
+                        continue
                     fu.attached_to.setdefault(a.key, i)
+            # "the UK will pay €2.6bn ... for its participation": a payment for taking part in the agreement the
+            # payer was last named a party to
+            if not fu.attached_to and _FOR_PARTICIPATION.search(text):
+                payers = {x.key for x in actors if cl[0] <= x.start < mm.start}
+                for j in range(i - 1, max(-1, i - 8), -1):
+                    cands = [x.key for x in reversed(r.sentences[j]) if r.entities[x.key].kind == "agreement" and not r.entities[x.key].data.get("group")]
+                    cands = [c for c in cands if payers & set(self.ag(c).parties)]
+                    if cands:
+                        fu.attached_to.setdefault(cands[0], i)
+                        break
+            self.wholes_seen.append((i, mm))
             d = self._date_near(dates, mm.start, clauses, text)
             if d is not None and fu.date is None:
                 fu.date = d
@@ -544,6 +628,39 @@ class _Relater:
                 self.f.place_in.setdefault(p.key, f"country:{g.country_surfaces[e.label][0]}")
 
     last_outer: str | None = None
+
+    def _whole_of(self, i: int, mm: Ref, money: list[Ref], text: str) -> str | None:
+        """The larger amount this one is a share of: "invest $825m in a plant, a project expected to total
+        $2.75bn"; "$1.5bn in total ...; ISRO's share is put at ₹788 crore"; "a combined $150m" then "worth $100m"
+        and "up to $50m" in the next sentences (parts in the currency of the whole, summing to no more than it)."""
+        r = self.r
+        me = r.entity(mm)
+        if _WHOLE_CUE.search(_around(text, mm)):
+            return None
+        share_cue = bool(re.search(r"\b(?:share|portion|part)\b(?:\s+\w+){0,4}\s*$", text[: mm.start]))
+        for j, w in reversed(self.wholes_seen + [(i, x) for x in money if x is not mm]):
+            if w.key == mm.key or j < i - 3:
+                continue
+            if j == i and w is mm:
+                continue
+            we = r.entity(w)
+            if not _WHOLE_CUE.search(_around(r.article.sentences[j].text, w)):
+                continue
+            if r.article.sentences[i].para - r.article.sentences[j].para > 1:
+                continue
+            if we.data["currency"] != me.data["currency"]:
+                if share_cue and j == i:
+                    return w.key
+                continue
+            if me.data["amount"] >= we.data["amount"]:
+                continue
+            parts = [k for k, f in self.f.funding.items() if f.share_of == w.key and k != mm.key]
+            total = sum(r.entities[k].data["amount"] for k in parts) + me.data["amount"]
+            # across sentences only a sum of several contributions ("a combined $150m") is split up
+            combined = bool(re.search(r"\b(?:combined|altogether|in all)\b", _around(r.article.sentences[j].text, w)))
+            if total <= we.data["amount"] and (j == i or share_cue or _PART_CUE.search(_around(text, mm)) or combined):
+                return w.key
+        return None
 
     def _nearest(self, ag_refs: list[Ref], cs: int, ce: int, clauses) -> list[str]:
         if not ag_refs:
