@@ -288,3 +288,15 @@ def test_failure_during_the_swap_leaves_store_unchanged(fresh_kg, tmp_path):
         fresh_kg.store._ox = real
     assert snapshot(fresh_kg) == before
     assert not [g for g in real.named_graphs() if "_staging" in g.value]
+
+
+def test_facts_stated_by_two_sources_are_answered_once(fresh_kg, tmp_path):
+    """The union of graphs is a bag: a fact in two sources must not double the answers."""
+    twin = tmp_path / "twin.yaml"
+    twin.write_text(SEED_RECORDS.read_text("utf-8").replace("id: uk-korea-science-deal-2023", "id: twin"), "utf-8")
+    fresh_kg.ingest(twin)
+    assert len(fresh_kg.sources()) == 2
+    assert len(fresh_kg.run("funding")) == 4
+    assert len(fresh_kg.run("signatories", agreement="UK-Korea Science Deal")) == 3
+    assert len(fresh_kg.run("agreements-between", a="GBR", b="KOR")) == 6
+    assert {str(r.agreements) for r in fresh_kg.run("partners-on-topic", country="GBR", topic="quantum")} <= {"1", "3"}
