@@ -98,6 +98,20 @@ _Loader.yaml_implicit_resolvers = {
 }
 
 
+def load_yaml(text: str, path: Path, *, what: str = "YAML") -> tuple[Any, dict[tuple, int]]:
+    """Parse a YAML document once: its data (dates left as text) and the line of each field path."""
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        doc = loader.construct_document(node) if node is not None else None
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        raise ParseError(f"{what} syntax error: {getattr(e, 'problem', e)}", path=str(path), line=mark.line + 1 if mark else None) from None
+    finally:
+        loader.dispose()
+    return doc, (_lines(node) if node is not None else {})
+
+
 def _lines(node: yaml.Node, path: tuple = (), out: dict | None = None) -> dict[tuple, int]:
     """Map each field path of a composed YAML document to its 1-based line."""
     out = {} if out is None else out
@@ -257,16 +271,10 @@ def _source_meta(doc: dict, path: Path, b: _Builder) -> SourceMeta:
 
 def read_records(path: Path, fmt: str = "yaml", *, lookup: StoreLookup | None = None, **_: object) -> SourceGraph:
     """Read one records file. ``lookup`` resolves names declared by earlier sources."""
-    text = read_file_text(path)
-    try:
-        node = yaml.compose(text, Loader=_Loader)
-        doc = yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        raise ParseError(f"YAML syntax error: {getattr(e, 'problem', e)}", path=str(path), line=mark.line + 1 if mark else None) from None
+    doc, lines = load_yaml(read_file_text(path), path)
     if not isinstance(doc, dict):
         raise InputError("a records file is a YAML mapping with 'source:' and sections such as 'agreements:'", path=str(path))
-    b = _Builder(path, _lines(node) if node is not None else {}, lookup)
+    b = _Builder(path, lines, lookup)
     unknown = set(doc) - {"source", *_SECTIONS}
     if unknown:
         raise b.fail((sorted(unknown)[0],), f"unknown section; allowed: source, {', '.join(_SECTIONS)}")

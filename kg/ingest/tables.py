@@ -67,7 +67,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS, XSD
 
@@ -76,7 +75,7 @@ from ..errors import InputError, ResolutionError
 from ..resolve import Country, CountryIndex, normalise_name
 from ..values import parse_date
 from ..vocab import SD, entity_iri
-from .records import AGREEMENT_KINDS, STATUSES, _lines, _Loader
+from .records import AGREEMENT_KINDS, STATUSES, load_yaml
 from .source import MAX_BYTES, SourceGraph, SourceMeta, _guess_encoding
 
 __all__ = ["read_tables", "load_mapping", "Mapping", "find_mapping", "DEFAULT_MISSING", "DEFAULT_DATE_FORMATS"]
@@ -233,13 +232,7 @@ def load_mapping(path: Path) -> Mapping:
     if not path.is_file():
         raise InputError("no such mapping file", path=str(path))
     text = path.read_text("utf-8-sig")
-    try:
-        node = yaml.compose(text, Loader=_Loader)
-        doc = yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        raise InputError(f"YAML syntax error in mapping: {getattr(e, 'problem', e)}", path=str(path), line=mark.line + 1 if mark else None) from None
-    lines = _lines(node) if node is not None else {}
+    doc, lines = load_yaml(text, path, what="YAML (mapping)")
     m = Mapping(path, lines, {}, "membership", {}, {}, {}, DEFAULT_DATE_FORMATS, frozenset(), ";", None)
 
     def fail(key: str, message: str) -> InputError:
