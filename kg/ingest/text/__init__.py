@@ -75,13 +75,18 @@ def read_text(
     doc = read_article(path, fmt, published=published, url=url, title=title)
     if not doc.sentences:
         raise InputError("no text after the headers", path=str(path))
+    return _run(doc, extractor, str(path), validate)
+
+
+def _run(doc: object, extractor: str, shown: str, validate: bool, *, name: str | None = None) -> SourceGraph:
+    """Extract with the named extractor; an article with no facts is reported by name."""
     try:
-        src = get_extractor(extractor).extract(doc)
+        src = get_extractor(extractor).extract(doc)  # type: ignore[arg-type]
     except InputError as e:
         if "no science-diplomacy facts" in str(e):
-            raise InputError(f"no science-diplomacy facts found in {path}") from None
+            raise InputError(f"no science-diplomacy facts found in {shown}") from None
         raise
-    return _checked(src, str(path), validate)
+    return _checked(src, name if name is not None else shown, validate)
 
 
 def extract(
@@ -113,10 +118,4 @@ def extract(
     if not doc.sentences:
         raise InputError("no text after the headers")
     where = doc.title or "the text"
-    try:
-        src = get_extractor(extractor).extract(doc)
-    except InputError as e:
-        if "no science-diplomacy facts" in str(e):
-            raise InputError(f"no science-diplomacy facts found in {where!r}") from None
-        raise
-    return _checked(src, where, validate)
+    return _run(doc, extractor, repr(where), validate, name=where)
