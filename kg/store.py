@@ -27,7 +27,7 @@ from typing import Union
 
 import pyoxigraph as ox
 from rdflib import BNode, Dataset, Graph, Literal, URIRef, Variable
-from rdflib.namespace import RDF, XSD
+from rdflib.namespace import RDF, RDFS, XSD
 from rdflib.query import Result
 from rdflib.term import Node
 
@@ -332,6 +332,16 @@ class OxigraphStore(Store):
         except BaseException:
             self.discard(graph)
             raise
+
+    def types_of(self, iris: Iterable[URIRef]) -> list[Triple]:
+        # index look-ups instead of one SPARQL query per entity
+        wanted = (ox.NamedNode(str(RDF.type)), ox.NamedNode(str(RDFS.label)))
+        out: list[Triple] = []
+        for iri in iris:
+            for p in wanted:
+                seen = {q.object for q in self._ox.quads_for_pattern(ox.NamedNode(str(iri)), p, None, None)}
+                out.extend((iri, from_ox(p), from_ox(o)) for o in seen)  # type: ignore[misc]
+        return out
 
     def load_file(self, path: Path, fmt: str, graph: URIRef, *, meta: Iterable[Triple] = ()) -> None:
         """Bulk-load a triples file into ``graph``, replacing it, all or nothing (no checks)."""

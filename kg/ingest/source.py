@@ -153,8 +153,6 @@ def _guess_encoding(data: bytes) -> str | None:
     return best.encoding if best is not None else None
 
 
-Reader = Callable[..., SourceGraph]
-
 #: file extension → (reader module, format name)
 READERS: dict[str, tuple[str, str]] = {
     ".ttl": ("rdf", "turtle"),

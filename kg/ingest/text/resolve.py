@@ -535,7 +535,7 @@ class _Resolver:
                             and not ent.data.get("absorbed") and not ent.data.get("child") and i - ent.sentences[0] <= 4
                         ):
                             ent.data["absorbed"] = key
-                e = self.entity("agreement", key, name, i, named=True, head=d["head"], agkind=d["kind"])
+                self.entity("agreement", key, name, i, named=True, head=d["head"], agkind=d["kind"])
                 self._order(key)
                 refs.append(Ref(m, key))
                 taken.append(m)
