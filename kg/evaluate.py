@@ -12,8 +12,9 @@ Agency, Organisation and InternationalOrganisation = our sd:Organisation and its
 subclasses); Agreement; Funding; Topic; Event; Venue (our sd:Place).
 
 - a country matches by ISO alpha-3 code;
-- a topic matches when the gold name or a mention resolves, through the topic scheme's
-  labels and altLabels, to the same topic IRI as ours (our topics are the objects of
+- a topic matches when the gold name or one of its mentions resolves, through the topic
+  scheme's labels and altLabels, to the same topic IRI as ours (a gold "energy" mentioned
+  as "clean energy" matches our clean-energy) (our topics are the objects of
   ``sd:topic``);
 - funding matches by amount and currency;
 - anything else matches by name: a normalised (:func:`kg.resolve.normalise_name`)
@@ -233,11 +234,12 @@ def gold_items(doc: dict, topics: TopicIndex) -> tuple[list[dict], list[dict], i
             continue
         e = dict(e, cls=cls)
         if cls == "Topic":
-            iri = next((t for t in (topics.get(m) for m in [e["name"], *e.get("mentions", [])]) if t is not None), None)
-            if iri is None:
+            # the topic of the gold name, or of any of its mentions ("energy" mentioned as "clean energy")
+            iris = [t for t in (topics.get(m) for m in [e["name"], *e.get("mentions", [])]) if t is not None]
+            if not iris:
                 out += 1
                 continue
-            e["topic"] = iri
+            e["topic"] = set(iris)
         if cls == "Funding" and (e.get("subtype") in ("programme", "policy") or not _gold_amount(e, doc)):
             out += 1
             continue
@@ -291,7 +293,7 @@ def _match_score(gold: dict, ours: _Ours, doc: dict) -> int:
     if cls == "Country":
         return 2 if ours.code == gold.get("iso3") else 0
     if cls == "Topic":
-        return 2 if ours.node == gold["topic"] else 0
+        return 2 if ours.node in gold["topic"] else 0
     if cls == "Funding":
         amt = _gold_amount(gold, doc)
         return 2 if ours.amount and amt and ours.amount[0] == amt[0] and (not amt[1] or amt[1] == ours.amount[1]) else 0
@@ -331,7 +333,7 @@ def score_document(name: str, doc: dict, g: Graph, *, strict: bool = False) -> D
         ents = [dict(e, cls=_GOLD_CLASS.get(e["type"], e["type"])) for e in doc["entities"]]
         for e in ents:
             if e["cls"] == "Topic":
-                e["topic"] = next((t for t in (topics.get(m) for m in [e["name"], *e.get("mentions", [])]) if t is not None), URIRef("urn:none"))
+                e["topic"] = {t for t in (topics.get(m) for m in [e["name"], *e.get("mentions", [])]) if t is not None}
         kinds = {"party": "party", "signatory": "signatory", "status": "status", "partOf": "partOf", "amount": "amount", "holdsOfficeIn": "person-country"}
         by_id = {e["id"]: e for e in doc["entities"]}
         rels = [dict(r, kind=kinds[r["p"]]) for r in doc["relations"] if r["p"] in kinds and not (r["p"] == "holdsOfficeIn" and by_id.get(r["o"], {}).get("type") != "Country")]

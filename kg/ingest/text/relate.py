@@ -52,9 +52,9 @@ STATUS_CUES: list[tuple[str, re.Pattern]] = [
     ("agreed in principle", re.compile(r"\b(?:agreement|agreed) in principle\b|\bin principle\b")),
     ("in force", re.compile(r"\b(?:entered|enters|came|comes|come|enter|entering|coming) into force\b|\bin force\b|\btook effect\b|\bfounding members\b|\bprovisionally appl(?:ied|ies)\b")),
     ("renewed", re.compile(r"\brenew(?:ed|al|s|ing)?\b")),
-    ("withdrawn", re.compile(r"\bwithdr(?:ew|awn|aw|awing)\b|\babandoned\b|\bpulled out\b|\bscrapped\b")),
+    ("withdrawn", re.compile(r"\bwithdr(?:ew|awn|aw|awing)\b|\babandoned\b|\bpulled out\b|\bscrapped\b|\bwalked away from\b|\bbroke off\b|\bterminated\b")),
     ("expired", re.compile(r"\bexpired\b|\blapsed\b")),
-    ("under negotiation", re.compile(r"\bnegotiat(?:e|es|ed|ing|ion|ions)\b")),
+    ("under negotiation", re.compile(r"\bnegotiat(?:e|es|ed|ing|ion|ions|ors?)\b")),
     ("in discussion", re.compile(r"\bin (?:early |initial |preliminary )?(?:talks|discussions)\b|\bdiscuss(?:ing|ions)\b|\bconsidering\b|\bexploring\b|\bconsultations\b")),
     ("signed", re.compile(r"\bsign(?:ed|s|ing)?\b|\bsignature\b|\bsignator(?:y|ies)\b|\bconcluded\b")),
     ("announced", re.compile(r"\bannounc(?:ed|es|ing|ement)\b|\bunveil(?:ed|s|ing)?\b|\blaunch(?:ed|es|ing)?\b|\breleased\b|\bagreed\b|\bendorsed\b|\bestablished\b|\bset up\b")),
@@ -77,6 +77,10 @@ _PART_CUE = re.compile(r"\b(?:worth|of which|including|share|portion)\b")
 #: "the EU's €95.5bn research and innovation programme": the amount is the budget of the programme it qualifies
 _PROGRAMME_BUDGET = re.compile(r"\s+(?:(?!(?:in|into|for|to|from|of|on|under|over|towards|a|an|the|its|their|this|that)\b)[\w-]+\s+){0,5}?(?:programme|program|fund|mission|initiative)\b", re.I)
 _FOR_PARTICIPATION = re.compile(r"\bfor (?:its|their|the country's|[A-Z]\w+'s) (?:participation|association|membership|access)\b")
+
+
+#: the parties named by reference back: "the two countries", "both sides", "they signed"
+_THE_TWO = re.compile(r"\b(?i:the two|both) (?:governments|countries|sides|nations|partners|leaders)\b|\b(?i:they) (?:\w+ )?(?:signed|agreed|launched|announced|renewed|concluded)\b")
 
 
 def _around(text: str, m: Ref, width: int = 30) -> str:
@@ -277,6 +281,28 @@ class _Relater:
         e = self.r.entity(ref)
         return ref.key if e.kind in ("country", "org") else None
 
+    def _the_two(self, i: int) -> list[str]:
+        """Who "the two countries", "both sides" or "they" are at sentence ``i``: the two states (or
+        unions) of the latest agreement between exactly two of them, else the last two named."""
+        r = self.r
+
+        def state(key: str) -> bool:
+            ent = r.entities.get(key)
+            return ent is not None and (ent.kind == "country" or (ent.kind == "org" and ent.label == "European Union"))
+
+        for af in reversed(list(self.f.agreements.values())):
+            pair = [k for k in af.parties if state(k)]
+            if len(pair) == 2:
+                return pair
+        found: list[str] = []
+        for j in range(i, max(-1, i - 4), -1):
+            for x in reversed(r.sentences[j]):
+                if state(x.key) and x.key not in found:
+                    found.append(x.key)
+            if len(found) >= 2:
+                break
+        return found[:2]
+
     def run(self) -> Facts:
         for i, refs in enumerate(self.r.sentences):
             self.sentence(i, refs)
@@ -406,7 +432,8 @@ class _Relater:
         # an agreement presented as "new" with no other cue is announced
         for a in ag_refs:
             e = r.entity(a)
-            if re.search(r"\bnew\b", e.data.get("mods") or "") and not self.ag(a.key).statuses:
+            new = re.search(r"\bnew\b", e.data.get("mods") or "") or (e.data.get("named") and re.search(r"\b(?:a|an|the) new\s+$", text[: a.start]))
+            if new and not self.ag(a.key).statuses:
                 self.ag(a.key).statuses.append((i, "announced"))
 
         # --- parties ---------------------------------------------------------------------------
@@ -423,16 +450,8 @@ class _Relater:
                 af.parties.setdefault(f"country:{e.data['counterpart']}", i)
             # "that the two governments agreed", "the two sides endorsed": the last two countries or unions named
             cl_ = _clause_of(clauses, a.start)
-            if re.search(r"\b(?:the two|both) (?:governments|countries|sides|nations)\b", text[cl_[0] : cl_[1]]):
-                found: list[str] = []
-                for j in range(i, max(-1, i - 4), -1):
-                    for x in reversed(r.sentences[j]):
-                        ent = r.entities[x.key]
-                        if (ent.kind == "country" or (ent.kind == "org" and ent.data.get("orgkind") == "international" and ent.label == "European Union")) and x.key not in found:
-                            found.append(x.key)
-                    if len(found) >= 2:
-                        break
-                for k in found[:2]:
+            if _THE_TWO.search(text[cl_[0] : cl_[1]]) and not [x for x in actors if cl_[0] <= x.start <= cl_[1]]:
+                for k in self._the_two(i):
                     af.parties.setdefault(k, i)
             # "with the two universities": the last bodies of that kind named
             for nm in re.finditer(r"\bthe (two|three|both) ([a-z]+?)(?:ies|s)\b", own):
