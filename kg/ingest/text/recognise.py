@@ -72,6 +72,16 @@ _LOWER_POST = re.compile(
 _APPOS = re.compile(
     rf"(?P<name>{NAME}),\s+(?P<post>(?:who (?:became|is|was) |then |the |a |former |now )*[^,.;:()]*?\b(?i:{_POST_HEAD_RE})\b(?:[^,.;:()]|,(?=\s+[a-z][\w-]*(?:,\s+[a-z][\w-]*)*\s+and\s))*?)(?=,|\.|;|:|\(|$| who | which | said| has| had| will| would| signed| and (?:[A-Z]|the [A-Z])| took| announced| called| helped| leads| set)"
 )
+# "Commerce Secretary Gina Raimondo", "US Trade Representative Katherine Tai", "Executive Vice-Presidents A and B"
+_CAP_POST = re.compile(
+    rf"(?P<post>(?:\b(?:[A-Z][a-z]+|[A-Z]{{2,5}})\s+){{0,3}}\b(?:Secretary|Secretaries|Ministers?|Representative|Vice-Presidents?|Presidents?"
+    rf"|Commissioners?|Director|Envoy|Adviser|Administrator|Governor|Chancellor|Ambassador|Astronaut))\s+(?P<name>{NAME})"
+)
+# "appointed James Mnyupe as its hydrogen commissioner"
+_APPOINTED = re.compile(
+    rf"\b(?:appointed|named|nominated|chose|picked)\s+(?P<name>{NAME})\s+(?:as|to be)\s+(?:its|the|their|his|her|[A-Z]\w+(?:'s|’s))\s+"
+    rf"(?P<post>(?:[a-z][\w-]*\s+){{0,4}}?(?i:{_POST_HEAD_RE}))\b"
+)
 _SAID = re.compile(rf"(?P<name>{NAME})\s+(?:said|says|told|added|announced|signed|called|described|stressed|argued|urged|noted|unveiled)\b")
 
 AGREEMENT_HEADS = {
@@ -167,6 +177,11 @@ _ORG_HEADS = (
     "University", "Organisation", "Organization", "Administration", "Authority", "Centre", "Center", "Academy",
     "Society", "Secretariat", "Corporation", "Company", "Bank", "Laboratory", "Cabinet", "Parliament", "Assembly",
     "Accelerator", "Observatory", "Force", "Board", "Service",
+)
+#: a company introduced by what it does: "carmaker Toyota", "the Houston company Axiom Space"
+_COMPANY = re.compile(
+    r"\b(?:carmaker|automaker|chipmaker|company|firm|start-up|startup|manufacturer|developer|conglomerate|miner|producer|operator|contractor)"
+    r"\s+(?P<name>[A-Z][\w&-]+(?:\s+[A-Z][\w&-]+){0,3})"
 )
 _ORG_PHRASE = re.compile(
     rf"\b(?P<name>(?:(?:[A-Z][\w’'-]*|[A-Z]{{2,}})\s+(?:(?:and|for|of|the|on)\s+)*)*(?:{'|'.join(_ORG_HEADS)})(?:\s+(?:of|for|on)\s+(?:the\s+)?(?:[A-Z][\w’'-]*(?:,?\s+(?:and\s+)?|\b))+)?)"
@@ -392,6 +407,15 @@ def _people(text: str, idx: int, ms: list[Mention]) -> None:
         if c:
             shared = post if re.search(r"(?:s|ies)$", post.split(" of ")[0].split(" for ")[0].strip()) else None
             add(c.group("name"), m.end("name") + c.start("name"), shared, "coordinated")
+    for m in _CAP_POST.finditer(text):
+        post = m.group("post")
+        add(m.group("name"), m.start("name"), post, "title")
+        c = re.match(rf"\s+and\s+(?P<name>{NAME})", text[m.end("name"):])
+        if c:
+            shared = post if re.search(r"(?:s|ies)$", post) else None
+            add(c.group("name"), m.end("name") + c.start("name"), shared, "coordinated")
+    for m in _APPOINTED.finditer(text):
+        add(m.group("name"), m.start("name"), m.group("post"), "apposition")
     for m in _APPOS.finditer(text):
         post = m.group("post").strip()
         post = re.sub(r"^(?:(?:who (?:became|is|was)|then|the|a|former|now)\s+)+", "", post)
@@ -428,6 +452,11 @@ def _orgs(text: str, idx: int, ms: list[Mention]) -> None:
             name = name.split(" ", 1)[1]
             start += text[start:].index(name)
         ms.append(Mention("org-phrase", start, start + len(name), name, idx, {}))
+    for m in _COMPANY.finditer(text):
+        name = m.group("name")
+        if name.split()[0] in _NOT_NAME_WORDS or name in gazetteer().country_surfaces:
+            continue
+        ms.append(Mention("org-phrase", m.start("name"), m.end("name"), name, idx, {"company": True}))
     for m in _GOVERNMENT.finditer(text):
         ms.append(Mention("government", m.start(), m.end(), m.group(0), idx, {"who": m.group("who"), "head": m.group("head")}))
 

@@ -236,7 +236,7 @@ class _Resolver:
         for m in ms:
             if m.kind == "org-phrase" and free(m) and not any(a.overlaps(m) for a in ags):
                 name = re.sub(r"^[A-Z][a-z]+(?:'s|’s)\s+", "", m.text)
-                if len(name.split()) < 2 or name.split()[0] in ("Read", "Data"):
+                if (len(name.split()) < 2 and not m.data.get("company")) or name.split()[0] in ("Read", "Data"):
                     continue
                 country = self._country_in(m.text) or self._possessive_country(text, m.start)
                 if any(c.overlaps(m) for c in countries):
