@@ -303,9 +303,37 @@ class _Relater:
                 break
         return found[:2]
 
+    def _borrow_parties(self) -> None:
+        """An agreement with a status but no party of its own ("negotiators continue work on a broader
+        CECA", "a relationship already underpinned by CETA") is between the parties of the agreement
+        its sentence is about: the nearest one of that sentence with parties, else of the sentence before."""
+        r = self.r
+        for key, af in self.f.agreements.items():
+            e = r.entities.get(key)
+            if e is None or af.parties or not af.statuses or e.data.get("group"):
+                continue
+            i = af.statuses[0][0]
+            own = [x for x in r.sentences[i] if x.key == key]
+            if not own:
+                continue
+            pos = own[0].start
+            for j in (i, i - 1):
+                if j < 0:
+                    continue
+                donors = [
+                    x for x in r.sentences[j]
+                    if x.key != key and r.entities[x.key].kind == "agreement" and self.f.agreements.get(x.key) and self.f.agreements[x.key].parties
+                ]
+                if donors:
+                    donor = min(donors, key=lambda x: abs(x.start - pos)) if j == i else donors[-1]
+                    for p, _k in self.f.agreements[donor.key].parties.items():
+                        af.parties.setdefault(p, i)
+                    break
+
     def run(self) -> Facts:
         for i, refs in enumerate(self.r.sentences):
             self.sentence(i, refs)
+        self._borrow_parties()
         # an extension or amendment that names no parties is between the parties of the agreement it changes
         for key, af in self.f.agreements.items():
             e = self.r.entities.get(key)

@@ -207,7 +207,7 @@ class _Resolver:
             if nxt and nxt.group(1) not in _AFTER_PLACE and not (p.data.get("known") or p.data.get("facility")):
                 continue  # "in Horizon Europe consortia", "in European projects": a modifier, not a place
             e = self.entity("place", f"place:{normalise_name(label)}", label, i)
-            if label != p.text and not p.data.get("facility"):
+            if label != p.text:
                 e.aliases.add(p.text)
             refs.append(Ref(p, e.key))
             taken.append(p)
