@@ -187,3 +187,27 @@ def test_relate_topic_of_a_sentence_about_itself_is_not_the_agreement_s():
     topics = {str(t).rsplit("/", 1)[-1] for af in f.agreements.values() for t in af.topics}
     assert "earth-observation" in topics and "pandemic-preparedness" not in topics
 
+
+
+def test_demonyms_and_capitals_of_every_country():
+    # countries.yaml lists about sixty states; the others come from the countryinfo package
+    doc = segment("Title: t\n\nEstonian education minister Kristina Kallas met Kenyan and Chilean envoys. Tallinn welcomed it.")
+    found = {(m.text, m.data.get("code")) for ms in recognise(doc) for m in ms if m.kind == "country"}
+    assert {("Estonian", "EST"), ("Kenyan", "KEN"), ("Chilean", "CHL"), ("Tallinn", "EST")} <= found
+    _, r = run(doc.body)
+    kallas = next(e for e in r.entities.values() if e.kind == "person" and e.label == "Kristina Kallas")
+    assert kallas.data["country"] == "EST"
+    # a demonym two states share names neither of them
+    doc = segment("Title: t\n\nDominican officials met them.")
+    assert not [m for ms in recognise(doc) for m in ms if m.kind == "country"]
+
+
+def test_people_after_capitalised_posts_and_companies_by_trade():
+    _, r = run(
+        "Title: t\n\nThe talks were led by Commerce Secretary Gina Raimondo and US Trade Representative Katherine Tai, "
+        "and for Brussels by Executive Vice-Presidents Margrethe Vestager and Valdis Dombrovskis. "
+        "JAXA is developing the rover with carmaker Toyota. Namibia appointed James Mnyupe as its hydrogen commissioner."
+    )
+    people = {e.label for e in r.entities.values() if e.kind == "person"}
+    assert {"Gina Raimondo", "Katherine Tai", "Margrethe Vestager", "Valdis Dombrovskis", "James Mnyupe"} <= people
+    assert "Toyota" in {e.label for e in r.entities.values() if e.kind == "org"}

@@ -64,6 +64,45 @@ def _org_entries(doc: dict) -> list[OrgEntry]:
     return out
 
 
+#: capitals that are also given names, surnames or common words: never read as a government
+_CAPITAL_STOP = {"Victoria", "Douglas", "Hamilton", "Kingston", "Stanley", "Jamestown", "Georgetown", "Male", "Malé", "Praia", "Lima", "Dili"}
+
+
+def _world_demonyms_and_capitals(countries: CountryIndex) -> list[tuple[str, str, str]]:
+    """Demonyms and capitals of every country from the ``countryinfo`` package, for the countries
+    (and forms) that ``countries.yaml`` does not list: "Estonian", "Kenyan", "Tallinn", "Brasilia".
+
+    A demonym shared by two countries ("Congolese", "Dominican") is left out; so are the capitals
+    of states under a million people and capitals that are also common names ("Victoria")."""
+    import unicodedata
+
+    from countryinfo import CountryInfo
+
+    rows = []
+    for info in CountryInfo.all().values():
+        code = (info.get("ISO") or {}).get("alpha3")
+        known = countries.by_code.get(code or "")
+        # only the entry of the state itself (the package also lists Wales, Scotland ... under GBR)
+        if known is None or countries.get(str(info.get("name") or "")) is not known:
+            continue
+        rows.append((known, info))
+    counts: dict[str, int] = {}
+    for _c, info in rows:
+        if info.get("demonym"):
+            counts[info["demonym"]] = counts.get(info["demonym"], 0) + 1
+    out = []
+    for c, info in rows:
+        dem = info.get("demonym")
+        if dem and counts[dem] == 1 and not c.adjectives:
+            out.append((dem, c.alpha3, "adjective"))
+        cap = info.get("capital")
+        if cap and not c.capitals and (info.get("population") or 0) >= 1_000_000 and cap not in _CAPITAL_STOP:
+            plain = unicodedata.normalize("NFKD", cap).encode("ascii", "ignore").decode()
+            for form in dict.fromkeys((cap, plain)):
+                out.append((form, c.alpha3, "capital"))
+    return out
+
+
 @lru_cache(maxsize=1)
 def gazetteer() -> Gazetteer:
     """The default gazetteer (kg/resources/gazetteer.yaml + countries.yaml + topic scheme)."""
@@ -91,6 +130,8 @@ def gazetteer() -> Gazetteer:
             g.country_surfaces.setdefault(a, (c.alpha3, "adjective"))
         for cap in c.capitals:
             g.country_surfaces.setdefault(cap, (c.alpha3, "capital"))
+    for surface, code, how in _world_demonyms_and_capitals(countries):
+        g.country_surfaces.setdefault(surface, (code, how))
     onto = ontology_graph()
     surfaces = set()
     for t in onto.subjects(RDF.type, SD.Topic):
