@@ -169,6 +169,8 @@ _PLACE_STOP = {
     "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November",
     "December", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "Moon", "Mars", "Earth",
     "The", "A", "An", "It", "This", "That", "Under", "As", "Its", "Their", "His", "Her", "Our",
+    # parts of programmes and texts: "take part in Pillar II", "in Article 5"
+    "Pillar", "Article", "Annex", "Chapter", "Phase", "Part", "Section", "Horizon",
 }
 _GOVERNMENT = re.compile(r"\b(?P<who>[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*)*)(?:'s|’s)?\s+(?P<mod>central |federal |national )?(?P<head>government|administration)\b")
 _ACRONYM_DEF = re.compile(r"(?P<full>(?:[A-Z][\w’'-]*|of|for|and|the|on|in|&)(?:[ ,]+(?:[A-Z][\w’'-]*|of|for|and|the|on|in|&))*)\s+\((?P<acr>[A-Za-z][A-Za-z0-9&+-]{1,9})\)")
@@ -366,7 +368,8 @@ def valid_name(name: str) -> bool:
 def _clean_post(post: str) -> str:
     """Keep a post phrase from its first content word ("along with minister of ..." → "minister of ...")."""
     words = post.split()
-    while words and words[0].lower().strip(",") in _NOT_MODIFIERS | {"along", "said", "told", "called", "named", "appointed", "former", "then", "new", "who", "became"}:
+    # ("new" only in lower case: "New Zealand's minister ..." keeps its country)
+    while words and (words[0].lower().strip(",") in _NOT_MODIFIERS or words[0].strip(",") in {"along", "said", "told", "called", "named", "appointed", "former", "then", "new", "who", "became"}):
         words = words[1:]
     return " ".join(words).strip().rstrip(",")
 
@@ -398,6 +401,8 @@ def _people(text: str, idx: int, ms: list[Mention]) -> None:
         add(m.group("name"), m.start("name"), m.group("post"), "title")
     for m in _LOWER_POST.finditer(text):
         post = m.group("post").strip().rstrip(",")
+        if re.search(r"(?:,|\band)$", post):
+            continue  # "the minister of research, science and innovation, and Mariya Gabriel": a list, not her post
         # keep the post from the head on ("the new defence secretary" → "defence secretary")
         post = re.sub(r"^(?:the|a|an|former|new|then|and|with|by|of|as|said|that)\s+", "", post)
         add(m.group("name"), m.start("name"), post, "post-before")

@@ -269,6 +269,7 @@ class _Relater:
         self.published = r.article.published
         self.last_agreement: str | None = None
         self.wholes_seen: list[tuple[int, Ref]] = []
+        self.signed_at_direct: set[str] = set()
 
     def ag(self, key: str) -> AgreementFacts:
         return self.f.agreements.setdefault(key, AgreementFacts())
@@ -446,7 +447,12 @@ class _Relater:
                     if d is not None and af.signed_on is None:
                         af.signed_on = (d, i)
                     pl = [p for p in places if _clause_of(clauses, p.start) == _clause_of(clauses, cs)]
-                    if pl and af.signed_at is None:
+                    # "signed in Auckland", "signed ... at the Royal Society" beats any other place of the clause
+                    direct = [p for p in pl if p.start > ce and re.fullmatch(r"(?:[\s,]+[\w’'-]+){0,6}?\s+(?:in|at)\s+(?:the\s+)?", text[ce : p.start])]
+                    if direct and key not in self.signed_at_direct:
+                        af.signed_at = (direct[0].key, i)
+                        self.signed_at_direct.add(key)
+                    elif pl and af.signed_at is None:
                         af.signed_at = (pl[0].key, i)
                 elif status == "announced":
                     for p in subject_people:
