@@ -211,3 +211,24 @@ def test_people_after_capitalised_posts_and_companies_by_trade():
     people = {e.label for e in r.entities.values() if e.kind == "person"}
     assert {"Gina Raimondo", "Katherine Tai", "Margrethe Vestager", "Valdis Dombrovskis", "James Mnyupe"} <= people
     assert "Toyota" in {e.label for e in r.entities.values() if e.kind == "org"}
+
+
+def test_declarations_are_not_people_and_lead_agreements_stand_without_a_cue():
+    from kg.ingest.text import extract
+    from rdflib.namespace import RDF, RDFS
+
+    g = extract(
+        "Title: Leaders back Seoul declaration on AI safety\nPublished: 2024-05-22\n\n"
+        "In the Seoul Declaration, Australia, Canada, Japan, the UK and the EU committed to cooperate on the science of AI safety. "
+        "The declaration builds on the Bletchley Declaration signed at Bletchley Park in November 2023 by 28 countries including China. "
+        "Sixteen companies, including Google, Microsoft, Meta and OpenAI, made voluntary commitments."
+    ).graph
+    labels = {str(g.value(a, RDFS.label)): a for a in g.subjects(RDF.type, SD.Agreement)}
+    assert set(labels) == {"Seoul Declaration", "Bletchley Declaration"}
+    assert not list(g.subjects(RDF.type, SD.Person))
+    seoul = labels["Seoul Declaration"]
+    assert g.value(seoul, SD.status) == SD.Announced  # the news leads with it: at least announced
+    assert country_iri("CHN") not in set(g.objects(seoul, SD.party))  # China signed the other one
+    assert country_iri("CHN") in set(g.objects(labels["Bletchley Declaration"], SD.party))
+    orgs = {str(g.value(o, RDFS.label)) for o in g.subjects(RDF.type, SD.Organisation)}
+    assert {"Google", "Microsoft", "Meta", "OpenAI"} <= orgs

@@ -185,6 +185,11 @@ _COMPANY = re.compile(
     r"\b(?:carmaker|automaker|chipmaker|company|firm|start-up|startup|manufacturer|developer|conglomerate|miner|producer|operator|contractor)"
     r"\s+(?P<name>[A-Z][\w&-]+(?:\s+[A-Z][\w&-]+){0,3})"
 )
+#: "companies including Google, Microsoft, Meta and OpenAI", "firms such as Airbus and Thales"
+_COMPANY_LIST = re.compile(
+    r"\b(?:companies|firms|carmakers|chipmakers|manufacturers|start-ups|startups|developers|operators|contractors),?\s+(?:including|such as|among them|like)\s+"
+    r"(?P<names>[A-Z][\w&-]*(?:\s+[A-Z][\w&-]*){0,2}(?:,\s+[A-Z][\w&-]*(?:\s+[A-Z][\w&-]*){0,2})*(?:,?\s+and\s+[A-Z][\w&-]*(?:\s+[A-Z][\w&-]*){0,2})?)"
+)
 _ORG_PHRASE = re.compile(
     rf"\b(?P<name>(?:(?:[A-Z][\w’'-]*|[A-Z]{{2,}})\s+(?:(?:and|for|of|the|on)\s+)*)*(?:{'|'.join(_ORG_HEADS)})(?:\s+(?:of|for|on)\s+(?:the\s+)?(?:[A-Z][\w’'-]*(?:,?\s+(?:and\s+)?|\b))+)?)"
 )
@@ -346,6 +351,8 @@ _NOT_NAME_WORDS = {
     "Space", "Station", "Programme", "Program", "Fund", "Observatory", "Institute", "Summit", "State", "Foreign", "Defence",
     "Defense", "Under", "Pillar", "Office", "Board", "Centre", "Center", "Europe", "European", "International", "Global",
     "Councillor", "Commissioner", "Governor", "Ambassador", "Senator", "Astronaut", "Chairman", "Chair", "Professor",
+    "Declaration", "Convention", "Protocol", "Charter", "Memorandum", "Pact", "Alliance", "Act", "Initiative", "Compact",
+    "Arrangement", "Dialogue", "Commitments", "Principles", "Strategy", "Plan", "Mission", "Project", "Telescope",
 }
 _MONTH_WORDS = {m.title() for m in ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"]} | {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"}
 
@@ -457,6 +464,11 @@ def _orgs(text: str, idx: int, ms: list[Mention]) -> None:
             name = name.split(" ", 1)[1]
             start += text[start:].index(name)
         ms.append(Mention("org-phrase", start, start + len(name), name, idx, {}))
+    for m in _COMPANY_LIST.finditer(text):
+        for n in re.finditer(r"[A-Z][\w&-]*(?:\s+[A-Z][\w&-]*){0,2}", m.group("names")):
+            if n.group(0).split()[0] not in _NOT_NAME_WORDS and n.group(0) not in gazetteer().country_surfaces:
+                start = m.start("names") + n.start()
+                ms.append(Mention("org-phrase", start, start + len(n.group(0)), n.group(0), idx, {"company": True}))
     for m in _COMPANY.finditer(text):
         name = m.group("name")
         if name.split()[0] in _NOT_NAME_WORDS or name in gazetteer().country_surfaces:
@@ -487,7 +499,7 @@ def _agreements(text: str, idx: int, ms: list[Mention]) -> None:
             # drop leading sentence-initial function words: "The UK-Korea Science Deal" → "UK-Korea Science Deal"
             while True:
                 first = name.split(" ", 1)[0]
-                if first in ("The", "A", "An", "Under", "After", "With", "Its", "Their", "Both", "Since", "When", "In", "As", "This", "Signing") and " " in name:
+                if first in ("The", "the", "A", "An", "Under", "After", "With", "Its", "Their", "Both", "Since", "When", "In", "As", "This", "Signing") and " " in name:
                     name = name.split(" ", 1)[1]
                     start = text.index(name, start)
                 else:

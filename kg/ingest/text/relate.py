@@ -304,6 +304,23 @@ class _Relater:
                 break
         return found[:2]
 
+    def _lead_agreements_announced(self) -> None:
+        """A named agreement that the article leads with (in its title or first paragraph), with parties
+        but no status cue ("In the Seoul Declaration, ten countries committed to ..."), is at least
+        announced: the news made it public."""
+        r = self.r
+        title = normalise_name(r.article.title or "")
+        for key, e in r.entities.items():
+            if e.kind != "agreement" or not e.data.get("named") or e.data.get("group"):
+                continue
+            af = self.f.agreements.get(key)
+            if af is None or af.statuses or not af.parties or not e.sentences:
+                continue
+            first = min(e.sentences)
+            lead = r.article.sentences[first].para == r.article.sentences[0].para
+            if lead or (title and normalise_name(e.label) in title):
+                af.statuses.append((first, "announced"))
+
     def _borrow_parties(self) -> None:
         """An agreement with a status but no party of its own ("negotiators continue work on a broader
         CECA", "a relationship already underpinned by CETA") is between the parties of the agreement
@@ -335,6 +352,7 @@ class _Relater:
         for i, refs in enumerate(self.r.sentences):
             self.sentence(i, refs)
         self._borrow_parties()
+        self._lead_agreements_announced()
         # an extension or amendment that names no parties is between the parties of the agreement it changes
         for key, af in self.f.agreements.items():
             e = self.r.entities.get(key)
@@ -532,9 +550,12 @@ class _Relater:
                     continue
                 if e.data.get("counterpart") and r.entity(x).kind == "country" and x.key != f"country:{e.data['counterpart']}":
                     continue
-                # an actor inside another agreement's own words belongs to that one
+                # an actor inside another agreement's own words belongs to that one, and so does one that
+                # signed another ("builds on the Bletchley Declaration signed ... by 28 countries including China")
                 inside_other = any(o.start <= x.start < o.end + len(r.entity(o).data.get("complement") or "") + 1 for o in other_ags)
-                if inside_other:
+                if inside_other or any(x in self.by_actors.get(o.key, ()) for o in other_ags):
+                    continue
+                if any(a.end <= o.start and o.end <= x.start and re.search(r"\bby\b", text[o.end : x.start]) for o in other_ags):
                     continue
                 # skip actors that are funders or recipients named around an amount
                 if any(abs(x.start - mm.end) < 12 and text[mm.end : x.start].strip() in ("from",) for mm in money):
