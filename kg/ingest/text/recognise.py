@@ -88,6 +88,9 @@ AGREEMENT_HEADS = {
     "memorandum of understanding": "mou",
     "memoranda of understanding": "mou",
     "memorandum of cooperation": "mou",
+    "memorandum": "mou",
+    "memoranda": "mou",
+    "roadmap": "agreement",
     "mou": "mou",
     "letter of intent": "declaration",
     "declaration of intent": "declaration",
@@ -123,7 +126,7 @@ _NAMED_AG = re.compile(
     rf"(?:[A-Z][A-Za-z]*|[A-Z]{{2,}}|\d{{4}})(?:-[A-Z][A-Za-z]*)*\s+(?:{_NAMED_HEADS}|Memorandum of Understanding)\b(?:\s+(?:{_NAMED_HEADS})\b)*"
     rf"(?:\s+(?:on|for|of|Establishing|establishing)\s+(?!(?:{_WEEKDAY_NAMES}|{_MONTH_NAMES})\b)(?:the\s+)?(?:[A-Z][A-Za-z]*(?:\s+|\b))+)?)"
 )
-_HEAD_FIRST_AG = re.compile(r"(?P<name>(?:Convention|Treaty|Agreement|Initiative|Declaration|Memorandum|Partnership|Charter) (?:on|for|of|Establishing|establishing|between) (?:the )?(?:[A-Z][A-Za-z]*(?:-[A-Z][A-Za-z]*)*(?: and | |\b))+)")
+_HEAD_FIRST_AG = re.compile(r"(?P<name>(?:Convention|Treaty|Agreement|Initiative|Declaration|Memorandum|Partnership|Charter|Protocol|Roadmap) (?:on|for|of|Establishing|establishing|between) (?:the )?(?:[A-Z][A-Za-z]*(?:-[A-Z][A-Za-z]*)*(?: and | |\b))+)")
 # generic: "a new bilateral accord", "a memorandum of understanding between X and Y", "IBM's partnership"
 _GENERIC_HEAD = re.compile(rf"\b(?P<head>{_AG_HEAD_RE})(?P<plural>s)?\b", re.I)
 _DETERMINERS = {"a", "an", "the", "this", "that", "these", "those", "their", "its", "his", "her", "our", "another", "further", "any", "each", "every", "no"}
