@@ -79,6 +79,8 @@ _PROGRAMME_BUDGET = re.compile(r"\s+(?:(?!(?:in|into|for|to|from|of|on|under|ove
 _FOR_PARTICIPATION = re.compile(r"\bfor (?:its|their|the country's|[A-Z]\w+'s) (?:participation|association|membership|access)\b")
 
 
+#: a sentence that lists who signed or is party: "the founding signatories were", "became the 19th signatory"
+_SIGNATORIES = re.compile(r"\bsignator(?:y|ies)\b|\bparties to (?:it|the (?:accords?|agreement|treaty|convention|declaration))\b", re.I)
 #: the parties named by reference back: "the two countries", "both sides", "they signed"
 _THE_TWO = re.compile(r"\b(?i:the two|both) (?:governments|countries|sides|nations|partners|leaders)\b|\b(?i:they) (?:\w+ )?(?:signed|agreed|launched|announced|renewed|concluded)\b")
 
@@ -488,6 +490,17 @@ class _Relater:
             if new and not self.ag(a.key).statuses:
                 self.ag(a.key).statuses.append((i, "announced"))
 
+        # "The signatories include the United States, China and India", "Colombia became the 19th
+        # signatory": a sentence about signatories that names no agreement lists the last one's parties
+        if not ag_refs and self.last_agreement and _SIGNATORIES.search(text):
+            af = self.ag(self.last_agreement)
+            for x in actors:
+                if x.mention.kind == "country" and x.mention.data.get("how") == "adjective":
+                    continue
+                if not _COMPARED.search(text[: x.start]):
+                    af.parties.setdefault(x.key, i)
+            if not af.statuses:
+                af.statuses.append((i, "signed"))
         # --- parties ---------------------------------------------------------------------------
         for a in ag_refs:
             e = r.entity(a)
