@@ -232,3 +232,44 @@ def test_declarations_are_not_people_and_lead_agreements_stand_without_a_cue():
     assert country_iri("CHN") in set(g.objects(labels["Bletchley Declaration"], SD.party))
     orgs = {str(g.value(o, RDFS.label)) for o in g.subjects(RDF.type, SD.Organisation)}
     assert {"Google", "Microsoft", "Meta", "OpenAI"} <= orgs
+
+
+def test_a_sentence_of_signatories_lists_the_parties_of_the_last_agreement():
+    from kg.ingest.text import extract
+
+    g = extract(
+        "Title: France signs the Artemis Accords\nPublished: 2022-06-08\n\n"
+        "France signed the Artemis Accords on Tuesday in Washington. "
+        "The founding signatories were the United States, Australia, Japan and Luxembourg. Colombia became the 19th signatory last month."
+    ).graph
+    accords = next(iter(g.subjects(SD.status, SD.Signed)))
+    assert {str(p).rsplit("/", 1)[-1] for p in g.objects(accords, SD.party)} == {"FRA", "USA", "AUS", "JPN", "LUX", "COL"}
+
+
+def test_evaluation_does_not_count_an_inferred_gold_relation_against_a_prediction():
+    from rdflib import Graph, Literal, URIRef
+    from rdflib.namespace import RDF, RDFS
+
+    from kg.evaluate import score_document
+
+    gold = {
+        "doc": "t.txt",
+        "entities": [
+            {"id": "a", "type": "Agreement", "name": "Outer Space Treaty", "mentions": ["Outer Space Treaty"]},
+            {"id": "us", "type": "Country", "name": "United States", "iso3": "USA", "mentions": ["US"]},
+            {"id": "fr", "type": "Country", "name": "France", "iso3": "FRA", "mentions": ["France"]},
+        ],
+        "relations": [
+            {"s": "a", "p": "party", "o": "us"},
+            {"s": "a", "p": "party", "o": "fr", "inferred": True},
+        ],
+    }
+    g = Graph()
+    a = URIRef("https://w3id.org/scidip/id/agreement/outer-space-treaty")
+    g.add((a, RDF.type, SD.Treaty)), g.add((a, RDF.type, SD.Agreement)), g.add((a, RDFS.label, Literal("Outer Space Treaty")))
+    for code in ("USA", "FRA", "DEU"):
+        g.add((country_iri(code), RDF.type, SD.Country))
+        g.add((a, SD.party, country_iri(code)))
+    party = score_document("t.txt", gold, g).relations["party"]
+    # USA found, France true but unstated (ignored), Germany spurious
+    assert (party.tp, party.fp, party.fn) == (1, 1, 0)
