@@ -656,8 +656,8 @@ class _Resolver:
         compatible = {
             "agreement": None, "pact": None, "deal": {"deal", "agreement"}, "accord": {"accord", "accords"},
             "accords": {"accord", "accords"}, "treaty": {"treaty", "convention", "agreement"}, "convention": {"convention", "treaty"},
-            "partnership": {"partnership"}, "memorandum of understanding": {"memorandum of understanding", "mou"},
-            "mou": {"memorandum of understanding", "mou"}, "protocol": {"protocol"}, "arrangement": {"arrangement"},
+            "partnership": {"partnership"}, "memorandum of understanding": _MOU_HEADS, "mou": _MOU_HEADS,
+            "memorandum": _MOU_HEADS, "memorandum of cooperation": _MOU_HEADS, "protocol": {"protocol"}, "arrangement": {"arrangement"},
             "package": {"package"}, "declaration": {"declaration", "declaration of intent"}, "dialogue": {"dialogue"},
             "initiative": {"initiative"}, "extension": {"extension"},
         }.get(head, {head})
@@ -676,6 +676,8 @@ class _Resolver:
         return None
 
 
+#: heads of memoranda: "a memorandum of understanding ... The memorandum ..."
+_MOU_HEADS = {"memorandum of understanding", "mou", "memorandum", "memoranda", "memorandum of cooperation"}
 #: heads that name the same instrument: "the treaty ... The Convention Establishing ..."
 _TREATY_HEADS = {"treaty", "convention"}
 
