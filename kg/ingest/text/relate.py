@@ -581,7 +581,9 @@ class _Relater:
                     pe = r.entity(p)
                     if pe.data.get("country"):
                         af.parties.setdefault(f"country:{pe.data['country']}", i)
-            if e.data.get("agkind") != "statement":
+            # the agreement later sentences go on about ("It covers ..."): not a statement, nor a vague plural
+            # ("through new and existing dialogues")
+            if e.data.get("agkind") != "statement" and not e.data.get("group") and not (a.mention.data.get("plural") and not e.data.get("named")):
                 self.last_agreement = a.key
 
         # --- part of -------------------------------------------------------------------------------
