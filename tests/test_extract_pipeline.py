@@ -206,11 +206,12 @@ def test_people_after_capitalised_posts_and_companies_by_trade():
     _, r = run(
         "Title: t\n\nThe talks were led by Commerce Secretary Gina Raimondo and US Trade Representative Katherine Tai, "
         "and for Brussels by Executive Vice-Presidents Margrethe Vestager and Valdis Dombrovskis. "
-        "JAXA is developing the rover with carmaker Toyota. Namibia appointed James Mnyupe as its hydrogen commissioner."
+        "JAXA is developing the rover with carmaker Toyota. Namibia appointed James Mnyupe as its hydrogen commissioner. "
+        "Hysata, a Wollongong start-up, gets A$8.98 million. NASA's Jet Propulsion Laboratory (JPL) built the radar."
     )
     people = {e.label for e in r.entities.values() if e.kind == "person"}
     assert {"Gina Raimondo", "Katherine Tai", "Margrethe Vestager", "Valdis Dombrovskis", "James Mnyupe"} <= people
-    assert "Toyota" in {e.label for e in r.entities.values() if e.kind == "org"}
+    assert {"Toyota", "Hysata", "Jet Propulsion Laboratory"} <= {e.label for e in r.entities.values() if e.kind == "org"}
 
 
 def test_declarations_are_not_people_and_lead_agreements_stand_without_a_cue():

@@ -193,6 +193,11 @@ _COMPANY_LIST = re.compile(
     r"\b(?:companies|firms|carmakers|chipmakers|manufacturers|start-ups|startups|developers|operators|contractors),?\s+(?:including|such as|among them|like)\s+"
     r"(?P<names>[A-Z][\w&-]*(?:\s+[A-Z][\w&-]*){0,2}(?:,\s+[A-Z][\w&-]*(?:\s+[A-Z][\w&-]*){0,2})*(?:,?\s+and\s+[A-Z][\w&-]*(?:\s+[A-Z][\w&-]*){0,2})?)"
 )
+#: a company described in apposition: "Hysata, a Wollongong start-up,", "Edify Energy, the Brisbane developer"
+_COMPANY_APPOS = re.compile(
+    r"\b(?P<name>[A-Z][\w&-]+(?:\s+[A-Z][\w&-]+){0,2}),\s+(?:a|an|the)\s+(?:[A-Z][\w-]*\s+|[a-z-]+\s+){0,3}?"
+    r"(?:start-up|startup|company|firm|developer|manufacturer|carmaker|chipmaker|maker|conglomerate|group|operator|contractor)\b"
+)
 _ORG_PHRASE = re.compile(
     rf"\b(?P<name>(?:(?:[A-Z][\w’'-]*|[A-Z]{{2,}})\s+(?:(?:and|for|of|the|on)\s+)*)*(?:{'|'.join(_ORG_HEADS)})(?:\s+(?:of|for|on)\s+(?:the\s+)?(?:[A-Z][\w’'-]*(?:,?\s+(?:and\s+)?|\b))+)?)"
 )
@@ -472,6 +477,10 @@ def _orgs(text: str, idx: int, ms: list[Mention]) -> None:
             if n.group(0).split()[0] not in _NOT_NAME_WORDS and n.group(0) not in gazetteer().country_surfaces:
                 start = m.start("names") + n.start()
                 ms.append(Mention("org-phrase", start, start + len(n.group(0)), n.group(0), idx, {"company": True}))
+    for m in _COMPANY_APPOS.finditer(text):
+        name = m.group("name")
+        if name.split()[0] not in _NOT_NAME_WORDS and name not in gazetteer().country_surfaces:
+            ms.append(Mention("org-phrase", m.start("name"), m.end("name"), name, idx, {"company": True}))
     for m in _COMPANY.finditer(text):
         name = m.group("name")
         if name.split()[0] in _NOT_NAME_WORDS or name in gazetteer().country_surfaces:

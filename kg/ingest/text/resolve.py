@@ -229,13 +229,13 @@ class _Resolver:
                 if re.search(r"\b(?:Ministry|Department|Agency|Office|Council|Commission|Committee|Institute|Foundation|University|Organi[sz]ation|Administration|Authority|Centre|Center|Academy|Society|Secretariat|Corporation|Accelerator|Observatory|Force|Board|Service|Laboratory|Bank)\b", full):
                     country = self._country_in(full) or self._possessive_country(text, m.start)
                     kind = "agency" if country else "organisation"
-                    full_clean = re.sub(r"^[A-Z][a-z]+(?:'s|’s)\s+", "", full)
+                    full_clean = re.sub(r"^[A-Z][A-Za-z]*(?:'s|’s)\s+", "", full)
                     refs.append(Ref(m, self.org(full_clean, i, kind=kind, country=country, acronym=m.data["acronym"])))
                     taken.append(m)
         # organisation-shaped phrases not in the gazetteer ("National Planning Commission")
         for m in ms:
             if m.kind == "org-phrase" and free(m) and not any(a.overlaps(m) for a in ags):
-                name = re.sub(r"^[A-Z][a-z]+(?:'s|’s)\s+", "", m.text)
+                name = re.sub(r"^[A-Z][A-Za-z]*(?:'s|’s)\s+", "", m.text)
                 if (len(name.split()) < 2 and not m.data.get("company")) or name.split()[0] in ("Read", "Data"):
                     continue
                 country = self._country_in(m.text) or self._possessive_country(text, m.start)
