@@ -459,6 +459,8 @@ def _orgs(text: str, idx: int, ms: list[Mention]) -> None:
             words = words[1:]
         if not words:
             continue
+        if len(words) > 1 and re.fullmatch(r"[A-Z][\w.-]*(?:'s|’s)", words[0]):
+            words = words[1:]  # "NASA's Jet Propulsion Laboratory (JPL)": the body after its parent's possessive
         full = " ".join(words).rstrip(",")
         start = m.start("full") + (len(m.group("full")) - len(" ".join(words)))
         ms.append(Mention("acronym", start, m.end(), m.group(0)[start - m.start():], idx, {"full": full, "acronym": m.group("acr")}))
@@ -468,7 +470,7 @@ def _orgs(text: str, idx: int, ms: list[Mention]) -> None:
         if len(name.split()) < 2:
             continue
         start = m.start("name")
-        if name.startswith(("The ", "A ")):
+        if name.startswith(("The ", "A ")) or re.match(r"[A-Z][\w.-]*(?:'s|’s) ", name):
             name = name.split(" ", 1)[1]
             start += text[start:].index(name)
         ms.append(Mention("org-phrase", start, start + len(name), name, idx, {}))
