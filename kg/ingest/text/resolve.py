@@ -83,6 +83,26 @@ _AFTER_PLACE = {
     "are", "has", "had", "will", "would", "said", "says", "until", "since", "into", "over", "under", "about", "between",
 }
 _THE = re.compile(r"^(?:the|The)\s+")
+#: nouns a capitalised name modifies after "in": "in Horizon Europe consortia", "in CERN experiments"
+_MODIFIED_NOUNS = {
+    "consortia", "consortium", "project", "programme", "program", "call", "research", "funding", "mission", "framework",
+    "scheme", "budget", "science", "technology", "policy", "law", "market", "sector", "industry", "space", "region",
+    "participation", "association", "membership", "cooperation", "collaboration", "talks", "negotiations", "work",
+}
+#: words ending in -s after a place that are verbs or adverbs, not plural nouns: "in Geneva hosts", "in Bern was"
+_S_VERBS = {
+    "is", "was", "has", "says", "does", "goes", "hosts", "holds", "leads", "plans", "makes", "takes", "gives", "brings",
+    "signs", "joins", "wants", "needs", "remains", "becomes", "opens", "runs", "houses", "always", "towards", "as", "this",
+    "its", "plus", "across", "sets", "adds", "marks", "helps", "shows", "keeps", "includes", "covers", "launches",
+}
+
+
+def _modifies(word: str) -> bool:
+    """Whether a lower-case word after "in <Name>" makes the name a modifier rather than a place: a noun of
+    programmes and institutions, or a plural noun ("in European projects"); not a verb ("in Ahmedabad built")."""
+    if word in _AFTER_PLACE or word in _S_VERBS:
+        return False
+    return word in _MODIFIED_NOUNS or (len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")))
 
 
 def _government_label(code: str) -> str:
@@ -204,7 +224,7 @@ class _Resolver:
             if not re.search(r"[a-zà-ÿ]", label):
                 continue  # an acronym: a body, not a place
             nxt = re.match(r"\s+([a-z][\w-]*)", text[p.end :])
-            if nxt and nxt.group(1) not in _AFTER_PLACE and not (p.data.get("known") or p.data.get("facility")):
+            if nxt and _modifies(nxt.group(1)) and not (p.data.get("known") or p.data.get("facility")):
                 continue  # "in Horizon Europe consortia", "in European projects": a modifier, not a place
             e = self.entity("place", f"place:{normalise_name(label)}", label, i)
             if label != p.text:
