@@ -23,6 +23,7 @@ import re
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
+from dataclasses import dataclass
 from typing import Union
 
 import pyoxigraph as ox
@@ -32,7 +33,7 @@ from rdflib.query import Result
 from rdflib.term import Node
 
 from .errors import QueryError, ResultTooLarge, StoreError
-from .vocab import META_GRAPH, PREFIXES, SDG
+from .vocab import META_GRAPH, PREFIXES, SD, SDG
 
 __all__ = ["Store", "OxigraphStore", "open_store", "Triple", "to_ox", "from_ox", "with_bindings", "refuse_remote"]
 
@@ -265,6 +266,7 @@ class OxigraphStore(Store):
         self._dataset: Dataset | None = None
         self._in_place: set[str] = set()
         if not read_only:
+            self._roll_forward_all()
             self._drop_staging()
             self._drop_undescribed()
 
@@ -349,59 +351,119 @@ class OxigraphStore(Store):
         self.replace_graphs([(graph, (), meta)], staged=[graph])
 
     def discard(self, graph: URIRef) -> None:
-        """Drop what was staged for ``graph``."""
-        stage = self.staging_graph(graph)
-        self._ox.remove_graph(ox.NamedNode(str(stage)))
-        self._ox.remove_graph(ox.NamedNode(f"{_STAGING}{str(graph)[len(str(SDG)):]}/meta"))
-        self._in_place.discard(str(graph))
+        """Drop what was staged for ``graph`` (unless a journalled replacement needs it)."""
+        name = str(graph)
+        if self._journal(name) is not None:
+            return  # committed: the roll-forward (now or on the next open) needs the staged data
+        self._drop_in_batches(ox.NamedNode(str(self.staging_graph(graph))))
+        self._ox.remove_graph(ox.NamedNode(_meta_stage(name)))
+        self._in_place.discard(name)
 
     def replace_graphs(self, items, *, staged=()):
+        """Two transactions for small sources: (1) the new data and descriptions are written
+        beside the old, (2) one SPARQL update swaps them in. A staged source that replaces an
+        existing one (too large to copy in one transaction: Oxigraph holds a transaction's
+        writes in memory and cannot rename a graph) is instead *journalled* in update (2),
+        ``<target> sd:replacingFrom <staging>``, which commits it, and then rolled forward in
+        bounded batches (:meth:`_roll_forward`); a crash during the roll-forward is completed
+        when the store is next opened read-write."""
         items = list(items)
         staged = {str(g) for g in staged}
-        stages = []
-        for graph, _t, _m in items:
-            name = _checked(graph)
-            slug = name[len(str(SDG)):]
-            in_place = name in staged and name in self._in_place
-            stages.append((name, None if in_place else str(self.staging_graph(graph)), f"{_STAGING}{slug}/meta"))
-        to_drop = [ox.NamedNode(n) for _name, d, m in stages for n in (d, m) if n is not None]
-
-        def quads() -> Iterator[ox.Quad]:
-            for (_g, triples, meta), (name, data_g, meta_g) in zip(items, stages):
-                m = ox.NamedNode(meta_g)
-                if name not in staged:
-                    d = ox.NamedNode(data_g)  # type: ignore[arg-type]
-                    for s, p, o in triples:
-                        yield ox.Quad(to_ox(s), to_ox(p), to_ox(o), d)
-                for s, p, o in meta:
-                    yield ox.Quad(to_ox(s), to_ox(p), to_ox(o), m)
-
-        swap = " ;\n".join(
-            (f"DROP SILENT GRAPH <{name}> ;\nADD SILENT GRAPH <{data_g}> TO GRAPH <{name}> ;\n" if data_g else "")
-            + _DELETE_DESCRIPTION.format(meta=META_GRAPH, name=name)
-            + f" ;\nADD SILENT GRAPH <{meta_g}> TO GRAPH <{META_GRAPH}>"
-            for name, data_g, meta_g in stages
-        )
+        plans = [self._plan(graph, name in staged) for graph, name in ((g, _checked(g)) for g, _t, _m in items)]
+        committed = False
         try:
-            # 1. one transaction writes the new data beside the old (nothing on failure)
-            self._ox.extend(quads())
-            # 2. one transaction swaps every graph in and replaces its description
-            self._ox.update(swap)
+            # 1. one transaction writes the new data and descriptions beside the old
+            self._ox.extend(_quads(items, plans, staged))
+            # 2. one transaction swaps the small sources in and journals the large ones
+            self._ox.update(" ;\n".join(_swap(p) for p in plans))
+            committed = True
         except OSError as e:
-            for name, data_g, _m in stages:
-                if data_g is None:  # loaded in place: not described, so not kept
-                    self._ox.remove_graph(ox.NamedNode(name))
+            for p in plans:
+                if p.data is None:  # loaded in place: not described, so not kept
+                    self._drop_in_batches(ox.NamedNode(p.name))
             raise StoreError(f"{self.location}: write failed, store unchanged: {e}") from e
         finally:
-            self._drop_staging(*to_drop)
-            for name, _d, _m in stages:
-                self._in_place.discard(name)
+            # the staging graphs, except those a committed journal entry still needs
+            for p in plans:
+                if not (committed and p.journalled):
+                    self._drop_staging(*(ox.NamedNode(n) for n in (p.data, p.meta) if n is not None))
+                self._in_place.discard(p.name)
+        for p in plans:
+            if p.journalled:
+                try:
+                    self._roll_forward(p.name, p.data, p.meta)  # type: ignore[arg-type]
+                except OSError as e:
+                    raise StoreError(
+                        f"{self.location}: the replacement of <{p.name}> is committed but not complete ({e}); "
+                        "it is completed when the store is next opened"
+                    ) from e
+
+    def _plan(self, graph: URIRef, staged: bool) -> _Plan:
+        name = str(graph)
+        in_place = staged and name in self._in_place
+        data = None if in_place else str(self.staging_graph(graph))
+        return _Plan(name, data, _meta_stage(name), journalled=staged and not in_place)
+
+    # the roll-forward journal of large replacements
+    def _journal(self, name: str) -> str | None:
+        """The staging graph that ``name`` is being replaced from, if a replacement is journalled."""
+        for q in self._ox.quads_for_pattern(ox.NamedNode(name), _REPLACING_FROM, None, ox.NamedNode(str(META_GRAPH))):
+            return q.object.value  # type: ignore[union-attr]
+        return None
+
+    def _roll_forward_all(self) -> None:
+        """Complete the replacements journalled by a process that stopped before finishing."""
+        entries = list(self._ox.quads_for_pattern(None, _REPLACING_FROM, None, ox.NamedNode(str(META_GRAPH))))
+        for q in entries:
+            self._roll_forward(q.subject.value, q.object.value, _meta_stage(q.subject.value))  # type: ignore[union-attr]
+
+    def _roll_forward(self, target: str, stage: str, meta: str) -> None:
+        """Make graph ``target`` equal to the (complete) staging graph ``stage`` and its
+        description that of ``meta``, then drop both. Idempotent: it only deletes what the
+        target has and the stage has not, and copies what the stage has and the target has
+        not, in bounded batches outside transactions; the description and the journal entry
+        change in one transaction at the end."""
+        t, st = ox.NamedNode(target), ox.NamedNode(stage)
+        self._delete_in_batches(t, unless_in=st)
+        self._copy_missing(st, t)
+        self._ox.update(
+            _DELETE_DESCRIPTION.format(meta=META_GRAPH, name=target)
+            + f" ;\nADD SILENT GRAPH <{meta}> TO GRAPH <{META_GRAPH}> ;\nDROP SILENT GRAPH <{meta}>"
+        )
+        self._drop_in_batches(st)
+
+    def _copy_missing(self, source: ox.NamedNode, target: ox.NamedNode) -> None:
+        rows = self._ox.query(
+            f"SELECT ?s ?p ?o WHERE {{ GRAPH <{source.value}> {{ ?s ?p ?o }} FILTER NOT EXISTS {{ GRAPH <{target.value}> {{ ?s ?p ?o }} }} }}"
+        )
+        quads = (ox.Quad(s, p, o, target) for s, p, o in rows)  # type: ignore[misc]
+        while chunk := list(itertools.islice(quads, COPY_BATCH)):
+            self._ox.bulk_extend(chunk)
+
+    def _delete_in_batches(self, graph: ox.NamedNode, *, unless_in: ox.NamedNode | None = None) -> None:
+        """Delete the quads of ``graph`` (that are not in ``unless_in``), ``DELETE_BATCH`` per
+        transaction so that memory stays bounded."""
+        keep = f" FILTER NOT EXISTS {{ GRAPH <{unless_in.value}> {{ ?s ?p ?o }} }}" if unless_in is not None else ""
+        where = f"GRAPH <{graph.value}> {{ ?s ?p ?o }}{keep}"
+        delete = f"DELETE {{ GRAPH <{graph.value}> {{ ?s ?p ?o }} }} WHERE {{ {{ SELECT ?s ?p ?o WHERE {{ {where} }} LIMIT {DELETE_BATCH} }} }}"
+        while self._ox.query(f"ASK {{ {where} }}"):
+            self._ox.update(delete)
+
+    def _drop_in_batches(self, graph: ox.NamedNode) -> None:
+        """Remove ``graph``: in one transaction when small, else in batches first."""
+        if _more_than(self._ox.quads_for_pattern(None, None, None, graph), DELETE_BATCH):
+            self._delete_in_batches(graph)
+        self._ox.remove_graph(graph)
 
     def remove_graph(self, graph):
+        """Remove a source: its description in one transaction (from then on it is not a
+        source, and a crash leaves an undescribed graph that the next open drops), then its
+        data in bounded batches."""
         name = _checked(graph)
         if not self._ox.contains_named_graph(ox.NamedNode(name)) and not self._described(name):
             return False
-        self._ox.update(_DELETE_DESCRIPTION.format(meta=META_GRAPH, name=name) + f" ;\nDROP SILENT GRAPH <{name}>")
+        self._ox.update(_DELETE_DESCRIPTION.format(meta=META_GRAPH, name=name))
+        self._drop_in_batches(ox.NamedNode(name))
         return True
 
     def _described(self, name: str) -> bool:
@@ -409,17 +471,19 @@ class OxigraphStore(Store):
 
     def _drop_undescribed(self) -> None:
         """Drop source graphs that have no description: what a crash during an in-place bulk
-        load leaves behind (every write describes its graph in the same transaction)."""
+        load or a removal leaves behind (every other write describes its graph in the same
+        transaction)."""
         meta = str(META_GRAPH)
         for g in list(self._ox.named_graphs()):
             if isinstance(g, ox.NamedNode) and g.value.startswith(str(SDG)) and g.value != meta and not g.value.startswith(_STAGING):
                 if not self._described(g.value):
-                    self._ox.remove_graph(g)
+                    self._drop_in_batches(g)
 
     def _drop_staging(self, *names: ox.NamedNode) -> None:
-        targets = names or [g for g in self._ox.named_graphs() if isinstance(g, ox.NamedNode) and g.value.startswith(_STAGING)]
+        """Drop the staging graphs ``names`` (all of them when called without names, on open)."""
+        targets = names if names else [g for g in self._ox.named_graphs() if _is_staging(g)]
         for g in targets:
-            self._ox.remove_graph(g)
+            self._drop_in_batches(g)
 
     # reads
     def graph_names(self):
@@ -516,6 +580,52 @@ def _load_in_chunks(store: ox.Store, path: Path, graph: ox.NamedNode) -> None:
                 err.lineno = line
                 raise err from None
             first_line += len(chunk)
+
+
+#: Quads deleted per transaction when a large graph is cleared (memory stays bounded;
+#: Oxigraph deletes about 20,000 quads/s either way), and copied per ``bulk_extend`` call.
+DELETE_BATCH = 100_000
+COPY_BATCH = 250_000
+_REPLACING_FROM = ox.NamedNode(str(SD["replacingFrom"]))
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """How one source of a :meth:`OxigraphStore.replace_graphs` call is written."""
+
+    name: str  # the source graph
+    data: str | None  # where its new data is (None: already in place)
+    meta: str  # where its new description is written first
+    journalled: bool  # a large replacement, rolled forward after the commit
+
+
+def _more_than(items: Iterable[object], n: int) -> bool:
+    return next(itertools.islice(items, n, None), None) is not None
+
+
+def _meta_stage(name: str) -> str:
+    return f"{_STAGING}{name[len(str(SDG)):]}/meta"
+
+
+def _quads(items: list, plans: list[_Plan], staged: set[str]) -> Iterator[ox.Quad]:
+    """The quads written beside the old data: each source's new description, and the data
+    of the sources that were not staged."""
+    for (_g, triples, meta), plan in zip(items, plans):
+        if plan.name not in staged:
+            d = ox.NamedNode(plan.data)  # type: ignore[arg-type]
+            for s, p, o in triples:
+                yield ox.Quad(to_ox(s), to_ox(p), to_ox(o), d)
+        m = ox.NamedNode(plan.meta)
+        for s, p, o in meta:
+            yield ox.Quad(to_ox(s), to_ox(p), to_ox(o), m)
+
+
+def _swap(plan: _Plan) -> str:
+    """The part of the commit update for one source."""
+    if plan.journalled:
+        return f"INSERT DATA {{ GRAPH <{META_GRAPH}> {{ <{plan.name}> <{_REPLACING_FROM.value}> <{plan.data}> }} }}"
+    copy = f"DROP SILENT GRAPH <{plan.name}> ;\nADD SILENT GRAPH <{plan.data}> TO GRAPH <{plan.name}> ;\n" if plan.data else ""
+    return copy + _DELETE_DESCRIPTION.format(meta=META_GRAPH, name=plan.name) + f" ;\nADD SILENT GRAPH <{plan.meta}> TO GRAPH <{META_GRAPH}>"
 
 
 def _is_staging(g: object) -> bool:
