@@ -274,3 +274,25 @@ def test_evaluation_does_not_count_an_inferred_gold_relation_against_a_predictio
     party = score_document("t.txt", gold, g).relations["party"]
     # USA found, France true but unstated (ignored), Germany spurious
     assert (party.tp, party.fp, party.fn) == (1, 1, 0)
+
+
+def test_a_city_in_an_agreement_name_is_no_party_and_leaving_is_withdrawal():
+    from kg.ingest.text import extract
+    from rdflib.namespace import RDFS
+
+    g = extract("Title: t\nPublished: 2025-03-01\n\nThe United States left the Paris Agreement in January.").graph
+    paris = next(a for a in g.subjects(RDFS.label, None) if str(g.value(a, RDFS.label)) == "Paris Agreement")
+    assert set(g.objects(paris, SD.party)) == {country_iri("USA")}
+    assert g.value(paris, SD.status) == SD.Withdrawn
+
+
+def test_the_two_sides_are_the_pair_of_the_last_bilateral_agreement():
+    from kg.ingest.text import extract
+    from rdflib.namespace import RDF
+
+    g = extract(
+        "Title: t\nPublished: 2024-09-01\n\nEstonia and CERN signed a cooperation agreement in 1996. "
+        "In 2020 the two sides signed an agreement making Estonia an associate member state."
+    ).graph
+    for a in g.subjects(RDF.type, SD.Agreement):
+        assert {str(p).rsplit("/", 1)[-1] for p in g.objects(a, SD.party)} == {"EST", "cern"}

@@ -52,7 +52,7 @@ STATUS_CUES: list[tuple[str, re.Pattern]] = [
     ("agreed in principle", re.compile(r"\b(?:agreement|agreed) in principle\b|\bin principle\b")),
     ("in force", re.compile(r"\b(?:entered|enters|came|comes|come|enter|entering|coming) into force\b|\bin force\b|\btook effect\b|\bfounding members\b|\bprovisionally appl(?:ied|ies)\b")),
     ("renewed", re.compile(r"\brenew(?:ed|al|s|ing)?\b")),
-    ("withdrawn", re.compile(r"\bwithdr(?:ew|awn|aw|awing)\b|\babandoned\b|\bpulled out\b|\bscrapped\b|\bwalked away from\b|\bbroke off\b|\bterminated\b")),
+    ("withdrawn", re.compile(r"\bwithdr(?:ew|awn|aw|awing)\b|\babandoned\b|\bpulled out\b|\bscrapped\b|\bwalked away from\b|\bbroke off\b|\bterminated\b|\bleft(?= the\b)|\bquit\b|\bexit(?:ed|ing)?\b")),
     ("expired", re.compile(r"\bexpired\b|\blapsed\b")),
     ("under negotiation", re.compile(r"\bnegotiat(?:e|es|ed|ing|ion|ions|ors?)\b")),
     ("in discussion", re.compile(r"\bin (?:early |initial |preliminary )?(?:talks|discussions)\b|\bdiscuss(?:ing|ions)\b|\bconsidering\b|\bexploring\b|\bconsultations\b")),
@@ -83,6 +83,12 @@ _FOR_PARTICIPATION = re.compile(r"\bfor (?:its|their|the country's|[A-Z]\w+'s) (
 _SIGNATORIES = re.compile(r"\bsignator(?:y|ies)\b|\bparties to (?:it|the (?:accords?|agreement|treaty|convention|declaration))\b", re.I)
 #: the parties named by reference back: "the two countries", "both sides", "they signed"
 _THE_TWO = re.compile(r"\b(?i:the two|both) (?:governments|countries|sides|nations|partners|leaders)\b|\b(?i:they) (?:\w+ )?(?:signed|agreed|launched|announced|renewed|concluded)\b")
+
+
+def _names_the_text(e: object, a: Ref, x: Ref) -> bool:
+    """A capital inside a named agreement's name: "the Paris Agreement", "the Kyoto Protocol" (a city
+    naming the text, not a party)."""
+    return bool(e.data.get("named")) and x.mention.data.get("how") == "capital" and a.start <= x.start and x.end <= a.end  # type: ignore[attr-defined]
 
 
 def _around(text: str, m: Ref, width: int = 30) -> str:
@@ -286,12 +292,12 @@ class _Relater:
 
     def _the_two(self, i: int) -> list[str]:
         """Who "the two countries", "both sides" or "they" are at sentence ``i``: the two states (or
-        unions) of the latest agreement between exactly two of them, else the last two named."""
+        international bodies) of the latest agreement between exactly two of them, else the last two named."""
         r = self.r
 
         def state(key: str) -> bool:
             ent = r.entities.get(key)
-            return ent is not None and (ent.kind == "country" or (ent.kind == "org" and ent.label == "European Union"))
+            return ent is not None and (ent.kind == "country" or (ent.kind == "org" and ent.data.get("orgkind") == "international"))
 
         for af in reversed(list(self.f.agreements.values())):
             pair = [k for k in af.parties if state(k)]
@@ -510,14 +516,20 @@ class _Relater:
             # countries in the agreement's own words: "UK-Korea Science Deal", "between the UK and ..."
             for x in actors:
                 if a.start <= x.start < span_end and not _CREATED.search(text[max(0, x.start - 40) : x.start]):
+                    if _names_the_text(e, a, x):
+                        continue
                     af.parties.setdefault(x.key, i)
             if e.data.get("counterpart"):
                 af.parties.setdefault(f"country:{e.data['counterpart']}", i)
             # "that the two governments agreed", "the two sides endorsed": the last two countries or unions named
             cl_ = _clause_of(clauses, a.start)
-            if _THE_TWO.search(text[cl_[0] : cl_[1]]) and not [x for x in actors if cl_[0] <= x.start <= cl_[1]]:
-                for k in self._the_two(i):
-                    af.parties.setdefault(k, i)
+            if _THE_TWO.search(text[cl_[0] : cl_[1]]):
+                pair = self._the_two(i)
+                # "the two sides signed an agreement making Estonia an associate member": the pair, when the
+                # clause names no one else
+                if {x.key for x in actors if cl_[0] <= x.start <= cl_[1]} <= set(pair):
+                    for k in pair:
+                        af.parties.setdefault(k, i)
             # "with the two universities": the last bodies of that kind named
             for nm in re.finditer(r"\bthe (two|three|both) ([a-z]+?)(?:ies|s)\b", own):
                 n = {"two": 2, "both": 2, "three": 3}[nm.group(1)]
@@ -547,6 +559,8 @@ class _Relater:
                 if not (cl[0] <= x.start <= cl[1]):
                     continue
                 if no_clause_actors and not (a.start <= x.start < span_end):
+                    continue
+                if _names_the_text(e, a, x):
                     continue
                 before = text[cl[0] : x.start]
                 # "in the mould of CERN", "like ESA": a comparison, not a party; "creates the SKAO": what the agreement sets up
