@@ -303,14 +303,15 @@ class _Relater:
             pair = [k for k in af.parties if state(k)]
             if len(pair) == 2:
                 return pair
-        found: list[str] = []
-        for j in range(i, max(-1, i - 4), -1):
-            for x in reversed(r.sentences[j]):
-                if state(x.key) and x.key not in found:
-                    found.append(x.key)
-            if len(found) >= 2:
-                break
-        return found[:2]
+        # else the two states the article has named most so far (its subject), the latest first on a tie
+        seen: dict[str, list[int]] = {}
+        for j in range(0, i + 1):
+            for x in r.sentences[j]:
+                if state(x.key):
+                    seen.setdefault(x.key, []).append(j)
+        union = {k for k in seen if r.entities[k].kind == "country" or r.entities[k].label == "European Union"}
+        ranked = sorted(seen, key=lambda k: (len(seen[k]), k in union, max(seen[k])), reverse=True)
+        return ranked[:2]
 
     def _lead_agreements_announced(self) -> None:
         """A named agreement that the article leads with (in its title or first paragraph), with parties
