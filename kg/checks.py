@@ -27,40 +27,51 @@ _STATUSES = ", ".join(
     f"sd:{s}" for s in "Proposed InDiscussion UnderNegotiation AgreedInPrinciple Announced Signed InForce Renewed Expired Withdrawn".split()
 )
 
+_DATE_PROPERTIES = "signedOn ratifiedOn inForceFrom withdrewOn startDate endDate announcedOn".split()
+_DATE_MESSAGE = "date is not a valid xsd:date, xsd:gYearMonth or xsd:gYear"
+
+
+def _date_check(prop: str) -> tuple[str, str, str]:
+    # a cast of a literal to its own datatype fails (leaves ?ok unbound) when its lexical form
+    # is malformed (Oxigraph keeps valid ones decoded, so the cast of a valid one is a copy:
+    # a quarter faster than casting STR(?value), which was twice as fast as a REGEX); one
+    # query per property, so that they share the cores
+    return ("dates", _DATE_MESSAGE,
+            f"SELECT DISTINCT ?focus ?value WHERE {{ GRAPH ?stage {{ ?focus sd:{prop} ?value }} "
+            "BIND(IF(DATATYPE(?value) = xsd:date, xsd:date(?value), IF(DATATYPE(?value) = xsd:gYearMonth, "
+            "xsd:gYearMonth(?value), xsd:gYear(?value))) AS ?ok) "
+            "FILTER(!(DATATYPE(?value) IN (xsd:date, xsd:gYearMonth, xsd:gYear)) || !BOUND(?ok)) }")
+
+
 #: (name, message, query). Each query selects ?focus (and ?value) of the problems in
-#: GRAPH ?stage, which is bound to the staging graph.
+#: GRAPH ?stage, which is bound to the staging graph. The slowest come first (two run at a
+#: time). ``MINUS`` rather than ``FILTER NOT EXISTS``: the same answers here (the shared
+#: variables are always bound), as one anti-join instead of a look-up per row (4-10× faster
+#: at a million triples).
 CHECKS: list[tuple[str, str, str]] = [
+    *(_date_check(p) for p in _DATE_PROPERTIES[:3]),
     # (the label, party and status must be stated in the source itself; looked up in its graph)
     ("agreement", "agreement has no rdfs:label",
-     "SELECT DISTINCT ?focus WHERE { GRAPH ?stage { ?focus a ?c " + _AGREEMENTS
-     + "FILTER NOT EXISTS { ?focus rdfs:label ?l } } }"),
+     "SELECT DISTINCT ?focus WHERE { GRAPH ?stage { " + _AGREEMENTS + "?focus a ?c MINUS { ?focus rdfs:label ?l } } }"),
     ("agreement", "agreement has no sd:party",
-     "SELECT DISTINCT ?focus WHERE { GRAPH ?stage { ?focus a ?c " + _AGREEMENTS
-     + "FILTER NOT EXISTS { ?focus sd:party ?p } } }"),
+     "SELECT DISTINCT ?focus WHERE { GRAPH ?stage { " + _AGREEMENTS + "?focus a ?c MINUS { ?focus sd:party ?p } } }"),
     ("agreement", "agreement has no sd:status, or one that is not one of the ten sd:AgreementStatus individuals",
-     "SELECT DISTINCT ?focus ?value WHERE { GRAPH ?stage { ?focus a ?c " + _AGREEMENTS
-     + "OPTIONAL { ?focus sd:status ?value } } FILTER(!BOUND(?value) || ?value NOT IN (" + _STATUSES + ")) }"),
+     "SELECT DISTINCT ?focus ?value WHERE { { GRAPH ?stage { " + _AGREEMENTS + "?focus a ?c MINUS { ?focus sd:status ?s } } } "
+     "UNION { GRAPH ?stage { " + _AGREEMENTS + "?focus a ?c ; sd:status ?value FILTER(?value NOT IN (" + _STATUSES + ")) } } }"),
+    ("funding", "currency is not an ISO 4217 code",
+     "SELECT DISTINCT ?focus ?value WHERE { GRAPH ?stage { ?focus a sd:Funding } OPTIONAL { ?focus sd:currency ?value } "
+     "FILTER(!BOUND(?value) || !(STR(?value) IN (?CURRENCIES))) }"),
     ("funding", "funding has no amount, or one that is not a non-negative xsd:decimal",
      "SELECT DISTINCT ?focus ?value WHERE { GRAPH ?stage { ?focus a sd:Funding } "
      "OPTIONAL { ?focus sd:amount ?value } "
      "FILTER(!BOUND(?value) || DATATYPE(?value) != xsd:decimal || !(?value >= 0)) }"),
-    ("funding", "currency is not an ISO 4217 code",
-     "SELECT DISTINCT ?focus ?value WHERE { GRAPH ?stage { ?focus a sd:Funding } OPTIONAL { ?focus sd:currency ?value } "
-     "FILTER(!BOUND(?value) || !(STR(?value) IN (?CURRENCIES))) }"),
     ("country", "country IRI is not ISO 3166-1 alpha-3",
      "SELECT DISTINCT ?focus WHERE { GRAPH ?stage { ?focus a sd:Country } "
      "FILTER(!(STRAFTER(STR(?focus), \"https://w3id.org/scidip/id/country/\") IN (?COUNTRIES))) }"),
-    ("dates", "date is not a valid xsd:date, xsd:gYearMonth or xsd:gYear",
-     "SELECT DISTINCT ?focus ?value WHERE { GRAPH ?stage { ?focus ?p ?value } "
-     "VALUES ?p { sd:signedOn sd:ratifiedOn sd:inForceFrom sd:withdrewOn sd:startDate sd:endDate sd:announcedOn } "
-     # a cast of the lexical form to its own datatype fails (leaves ?ok unbound) when it is malformed;
-     # twice as fast as a REGEX at a million triples
-     "BIND(IF(DATATYPE(?value) = xsd:date, xsd:date(STR(?value)), IF(DATATYPE(?value) = xsd:gYearMonth, "
-     "xsd:gYearMonth(STR(?value)), xsd:gYear(STR(?value)))) AS ?ok) "
-     "FILTER(!(DATATYPE(?value) IN (xsd:date, xsd:gYearMonth, xsd:gYear)) || !BOUND(?ok)) }"),
     ("signatory", "signatory is not an sd:Person",
      "SELECT DISTINCT ?focus ?value WHERE { GRAPH ?stage { ?focus sd:signatory ?value } "
-     "FILTER NOT EXISTS { ?value a ?c . VALUES ?c { sd:Person sd:Official } } }"),
+     "MINUS { VALUES ?c { sd:Person sd:Official } ?value a ?c } }"),
+    *(_date_check(p) for p in _DATE_PROPERTIES[3:]),
 ]
 
 

@@ -16,6 +16,7 @@ import importlib
 import importlib.util
 import os
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -199,8 +200,7 @@ class KnowledgeGraph:
         sizes: dict[str, int] = {}
         try:
             for s in staged:
-                self._stage(s)
-                sizes[s.meta.slug] = self.store.count(self.store.staging_graph(s.meta.graph))
+                sizes[s.meta.slug] = self._stage(s)
             now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
             self.store.replace_graphs(
                 ((s.meta.graph, iter(s.graph), s.meta.triples(generated=now)) for s in sources),
@@ -218,7 +218,8 @@ class KnowledgeGraph:
             for s in sources
         ]
 
-    def _stage(self, s: SourceGraph) -> None:
+    def _stage(self, s: SourceGraph) -> int:
+        """Write one source into its staging area and check it there; its number of triples."""
         from .checks import run_checks
 
         try:
@@ -229,9 +230,13 @@ class KnowledgeGraph:
                 self.store.stage_file(s.meta.graph, s.bulk_path, s.bulk_format)
         except SyntaxError as e:
             raise ParseError(f"{s.bulk_format} syntax error: {e}", path=str(s.bulk_path), line=getattr(e, "lineno", None)) from None
-        problems = run_checks(self.store, self.store.staging_graph(s.meta.graph))
+        stage = self.store.staging_graph(s.meta.graph)
+        with ThreadPoolExecutor(max_workers=1) as pool:  # counted while the checks run
+            size = pool.submit(self.store.count, stage)
+            problems = run_checks(self.store, stage)
         if problems:
             raise ValidationError(s.meta.file or s.meta.slug, [str(p) for p in problems])
+        return size.result()
 
     # --- names -------------------------------------------------------------------------
     def find_entity(self, name: str, *, cls: URIRef | None = None) -> URIRef | None:

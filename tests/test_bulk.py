@@ -37,6 +37,11 @@ def test_bulk_ingest_answers_like_the_normal_path(seed_nt):
         ('<https://w3id.org/scidip/id/agreement/uk-korea-science-deal> <https://w3id.org/scidip/ontology#signedOn> "2023-13-45"^^<http://www.w3.org/2001/XMLSchema#date> .', "not a valid xsd:date"),
         ('<https://w3id.org/scidip/id/agreement/x> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <https://w3id.org/scidip/ontology#Treaty> .', "no sd:party"),
         ('<https://w3id.org/scidip/id/agreement/uk-korea-science-deal> <https://w3id.org/scidip/ontology#signatory> <https://w3id.org/scidip/id/country/GBR> .', "not an sd:Person"),
+        ('<https://w3id.org/scidip/id/agreement/y> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <https://w3id.org/scidip/ontology#Accord> .\n'
+         '<https://w3id.org/scidip/id/agreement/y> <https://w3id.org/scidip/ontology#party> <https://w3id.org/scidip/id/country/GBR> .\n'
+         '<https://w3id.org/scidip/id/agreement/y> <https://w3id.org/scidip/ontology#status> <https://w3id.org/scidip/ontology#Signed> .', "no rdfs:label"),
+        ('<https://w3id.org/scidip/id/agreement/uk-korea-science-deal> <https://w3id.org/scidip/ontology#status> <https://w3id.org/scidip/ontology#Bogus> .', "AgreementStatus"),
+        ('<https://w3id.org/scidip/id/agreement/uk-korea-science-deal> <https://w3id.org/scidip/ontology#inForceFrom> "2023"^^<http://www.w3.org/2001/XMLSchema#string> .', "not a valid xsd:date"),
     ],
 )
 def test_bulk_checks_refuse_and_leave_store_unchanged(fresh_kg, seed_nt, bad, expect):
@@ -89,7 +94,8 @@ def test_a_new_source_is_loaded_in_place_and_a_crash_leaves_nothing(tmp_path, se
 
 def test_chunked_load_keeps_line_numbers_and_blank_nodes(fresh_kg, seed_nt, monkeypatch):
     """N-Triples are loaded in chunks (bounded memory); errors still name the line of the
-    whole file, and a file with blank nodes is loaded in one piece so they stay joined."""
+    whole file, and blank nodes stay joined (from the first chunk with a blank node on, the
+    rest of the file is loaded in one call)."""
     import kg.store
 
     monkeypatch.setattr(kg.store, "CHUNK_LINES", 50)
@@ -106,3 +112,15 @@ def test_chunked_load_keeps_line_numbers_and_blank_nodes(fresh_kg, seed_nt, monk
     fresh_kg.ingest(bnodes, bulk=True)
     rows = list(fresh_kg.query("SELECT ?x WHERE { ?x <urn:p> \"1\", \"2\" }", sources=["bnodes"]))
     assert len(rows) == 1
+    # the same label in another file is another node
+    other = seed_nt.with_name("other.nt")
+    filler = b"".join(b'<urn:s%d> <urn:q> "%d" .\n' % (i, i) for i in range(120))
+    other.write_bytes(b'_:x <urn:p> "3" .\n' + filler + b'_:x <urn:p> "4" .\n')
+    fresh_kg.ingest(other, bulk=True)
+    assert len(list(fresh_kg.query('SELECT ?x WHERE { ?x <urn:p> "1", "4" }'))) == 0
+    assert len(list(fresh_kg.query('SELECT ?x WHERE { ?x <urn:p> "3", "4" }'))) == 1
+    # a parse error after the switch to the stream still names the line of the whole file
+    late = seed_nt.with_name("late.nt")
+    late.write_bytes(b"\n".join(lines[:100] + [b'_:y <urn:p> "1" .'] + lines[:30] + [b"<urn:a> <urn:b> ."]) + b"\n")
+    with pytest.raises(kg.ParseError, match="late.nt:132"):
+        fresh_kg.ingest(late, bulk=True)
