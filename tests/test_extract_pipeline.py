@@ -296,3 +296,16 @@ def test_the_two_sides_are_the_pair_of_the_last_bilateral_agreement():
     ).graph
     for a in g.subjects(RDF.type, SD.Agreement):
         assert {str(p).rsplit("/", 1)[-1] for p in g.objects(a, SD.party)} == {"EST", "cern"}
+
+
+def test_signatories_countries_are_parties_and_an_occasion_is_not():
+    from kg.ingest.text import extract
+    from rdflib.namespace import RDF
+
+    g = extract(
+        "Title: t\nPublished: 2023-11-17\n\nThe agreement was signed in San Francisco on Thursday on the sidelines of the "
+        "Asia-Pacific Economic Cooperation (APEC) summit. Secretary of State Antony Blinken and Philippine energy secretary "
+        "Raphael Lotilla signed it at the Moscone Center."
+    ).graph
+    (a,) = set(g.subjects(RDF.type, SD.Agreement))
+    assert set(g.objects(a, SD.party)) == {country_iri("USA"), country_iri("PHL")}  # not APEC, whose summit it was

@@ -65,6 +65,8 @@ class _Emitter:
             return self.iris[key]
         e = self.r.entities.get(key)
         if e is None:
+            if key.startswith("country:") and key[8:] in self.countries.by_code:
+                return self._country(key[8:])  # a country known only as a signatory's: "Blinken signed"
             return None
         if e.kind == "country":
             c = self.countries.by_code[e.data["code"]]
@@ -143,6 +145,8 @@ class _Emitter:
             for p in af.parties:
                 pe = self.r.entities.get(p)
                 if pe is None:
+                    if p.startswith("country:") and p[8:] in self.countries.by_code:
+                        names.append(self.countries.by_code[p[8:]].label)
                     continue
                 names.append(self.countries.by_code[pe.data["code"]].label if pe.kind == "country" else pe.label)
             if names:

@@ -81,6 +81,9 @@ _FOR_PARTICIPATION = re.compile(r"\bfor (?:its|their|the country's|[A-Z]\w+'s) (
 
 #: a sentence that lists who signed or is party: "the founding signatories were", "became the 19th signatory"
 _SIGNATORIES = re.compile(r"\bsignator(?:y|ies)\b|\bparties to (?:it|the (?:accords?|agreement|treaty|convention|declaration))\b", re.I)
+#: an actor that names an occasion: "on the sidelines of the G20", "the APEC summit", "a NATO meeting"
+_OCCASION_BEFORE = re.compile(r"\b(?:sidelines|side-lines|margins|fringes) of (?:the |a |this year's )?$")
+_OCCASION_AFTER = re.compile(r"\)?(?:\s*\([^)]*\))?\s+(?:leaders'?\s+|ministerial\s+|annual\s+)?(?:summit|meeting|conference|forum|gathering|congress)\b", re.I)
 #: the parties named by reference back: "the two countries", "both sides", "they signed"
 _THE_TWO = re.compile(r"\b(?i:the two|both) (?:governments|countries|sides|nations|partners|leaders)\b|\b(?i:they) (?:\w+ )?(?:signed|agreed|launched|announced|renewed|concluded)\b")
 
@@ -330,6 +333,21 @@ class _Relater:
             if lead or (title and normalise_name(e.label) in title):
                 af.statuses.append((first, "announced"))
 
+    def _signatories_parties(self) -> None:
+        """The country of each person who signed an agreement is party to it (or the university,
+        company or international body they signed for), once every person is resolved."""
+        r = self.r
+        for af in self.f.agreements.values():
+            for p, i in list(af.signatories.items()):
+                pe = r.entities.get(p)
+                if pe is None:
+                    continue
+                body = r.entities.get(pe.data.get("post_in") or "")
+                if body is not None and body.data.get("orgkind") in ("university", "company", "organisation", "international"):
+                    af.parties.setdefault(body.key, i)
+                elif pe.data.get("country"):
+                    af.parties.setdefault(f"country:{pe.data['country']}", i)
+
     def _borrow_parties(self) -> None:
         """An agreement with a status but no party of its own ("negotiators continue work on a broader
         CECA", "a relationship already underpinned by CETA") is between the parties of the agreement
@@ -360,6 +378,7 @@ class _Relater:
     def run(self) -> Facts:
         for i, refs in enumerate(self.r.sentences):
             self.sentence(i, refs)
+        self._signatories_parties()
         self._borrow_parties()
         self._lead_agreements_announced()
         # an extension or amendment that names no parties is between the parties of the agreement it changes
@@ -566,6 +585,9 @@ class _Relater:
                 before = text[cl[0] : x.start]
                 # "in the mould of CERN", "like ESA": a comparison, not a party; "creates the SKAO": what the agreement sets up
                 if _COMPARED.search(before) or x.key in created:
+                    continue
+                # "on the sidelines of the APEC summit": the body names the occasion, it is no party
+                if _OCCASION_BEFORE.search(before) or _OCCASION_AFTER.match(text[x.end : cl[1]]):
                     continue
                 # "... in Hiroshima, where the G7 leaders' summit was under way": a description of the place
                 if x.start > a.end and re.search(r",\s+where\b", text[a.end : x.start]):
