@@ -26,7 +26,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Union
+from typing import IO, Union
 
 import pyoxigraph as ox
 from rdflib import BNode, Dataset, Graph, Literal, URIRef, Variable
@@ -316,8 +316,8 @@ class OxigraphStore(Store):
 
     def stage_file(self, graph: URIRef, path: Path, fmt: str) -> None:
         """Stream a large triples file (Turtle, N-Triples) into the staging area of ``graph``
-        with Oxigraph's bulk loader (N-Triples in chunks). Not a source until :meth:`replace_graphs` is called
-        with ``staged=[graph]``; :meth:`discard` drops it."""
+        in chunks (memory stays bounded). Not a source until :meth:`replace_graphs` is
+        called with ``staged=[graph]``; :meth:`discard` drops it."""
         stage = self._begin_stage(graph)
         try:
             _load_file(self._ox, path, fmt, stage)
@@ -548,7 +548,8 @@ class OxigraphStore(Store):
         self._ox = None  # type: ignore[assignment]  # dropping the last reference releases the lock
 
 
-#: N-Triples lines per bulk-load call: bounds the loader's memory (1M triples: about 400 MB peak in chunks
+#: N-Triples lines per bulk-load call, and quads per ``bulk_extend`` call when a file is
+#: parsed as a stream: bounds the loader's memory (1M triples: about 400 MB peak in chunks
 #: against 930 MB in one call).
 CHUNK_LINES = 250_000
 #: Bulk-load calls at once: Oxigraph loads outside the GIL, and one call keeps one core busy
@@ -557,17 +558,19 @@ LOAD_THREADS = 2
 
 
 def _load_file(store: ox.Store, path: Path, fmt: str, graph: ox.NamedNode) -> None:
-    """Load a triples file into ``graph``; parse errors name the line of the whole file."""
+    """Load a triples file into ``graph`` with bounded memory; parse errors name the line of
+    the whole file."""
     if fmt == "ntriples":
         _load_ntriples(store, path, graph)
-    else:
-        store.bulk_load(path=str(path), format=_OX_FORMATS[fmt], to_graph=graph)
+        return
+    with open(path, "rb") as f:
+        _load_stream(store, f, _OX_FORMATS[fmt], graph)
 
 
 def _load_ntriples(store: ox.Store, path: Path, graph: ox.NamedNode) -> None:
     """Bulk-load N-Triples in chunks of ``CHUNK_LINES`` lines, ``LOAD_THREADS`` at a time.
     Each bulk-load call renames blank nodes, which would split a node across chunks, so from
-    the first chunk that may hold one (``_:`` anywhere in it) the rest is loaded in one call."""
+    the first chunk that may hold one (``_:`` anywhere in it) the rest is parsed as one stream."""
     first_line, offset = 1, 0
     with open(path, "rb") as f, ThreadPoolExecutor(LOAD_THREADS) as pool:
         pending: deque[Future[None]] = deque()
@@ -583,7 +586,7 @@ def _load_ntriples(store: ox.Store, path: Path, graph: ox.NamedNode) -> None:
             done.result()
         if chunk:
             f.seek(offset)
-            _bulk_load_lines(store, f.read(), graph, first_line)
+            _load_stream(store, f, ox.RdfFormat.N_TRIPLES, graph, first_line=first_line)
 
 
 def _bulk_load_lines(store: ox.Store, data: bytes, graph: ox.NamedNode, first_line: int) -> None:
@@ -591,6 +594,25 @@ def _bulk_load_lines(store: ox.Store, data: bytes, graph: ox.NamedNode, first_li
         store.bulk_load(input=data, format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
     except SyntaxError as e:
         raise _shifted(e, first_line) from None
+
+
+def _load_stream(store: ox.Store, f: IO[bytes], fmt: ox.RdfFormat, graph: ox.NamedNode, *, first_line: int = 1) -> None:
+    """Parse ``f`` as one document (blank nodes keep one identity throughout, distinct from
+    any already in the store) and add its triples in chunks of ``CHUNK_LINES`` quads, each
+    written while the next is parsed."""
+    parsed = ox.parse(input=f, format=fmt, rename_blank_nodes=True)
+    quads = (ox.Quad(t.subject, t.predicate, t.object, graph) for t in parsed)
+    with ThreadPoolExecutor(1) as pool:
+        writing: Future[None] | None = None
+        try:
+            while chunk := list(itertools.islice(quads, CHUNK_LINES)):
+                if writing is not None:
+                    writing.result()
+                writing = pool.submit(store.bulk_extend, chunk)
+        except SyntaxError as e:
+            raise _shifted(e, first_line) from None
+        if writing is not None:
+            writing.result()
 
 
 def _shifted(e: SyntaxError, first_line: int) -> SyntaxError:

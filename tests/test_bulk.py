@@ -94,8 +94,8 @@ def test_a_new_source_is_loaded_in_place_and_a_crash_leaves_nothing(tmp_path, se
 
 def test_chunked_load_keeps_line_numbers_and_blank_nodes(fresh_kg, seed_nt, monkeypatch):
     """N-Triples are loaded in chunks (bounded memory); errors still name the line of the
-    whole file, and blank nodes stay joined (from the first chunk with a blank node on, the
-    rest of the file is loaded in one call)."""
+    whole file, and blank nodes stay joined across chunks (from the first chunk with a blank
+    node on, the file is parsed as one stream, still written in chunks)."""
     import kg.store
 
     monkeypatch.setattr(kg.store, "CHUNK_LINES", 50)
@@ -124,3 +124,25 @@ def test_chunked_load_keeps_line_numbers_and_blank_nodes(fresh_kg, seed_nt, monk
     late.write_bytes(b"\n".join(lines[:100] + [b'_:y <urn:p> "1" .'] + lines[:30] + [b"<urn:a> <urn:b> ."]) + b"\n")
     with pytest.raises(kg.ParseError, match="late.nt:132"):
         fresh_kg.ingest(late, bulk=True)
+
+
+def test_turtle_is_streamed_in_chunks_with_blank_nodes_joined(fresh_kg, tmp_path, monkeypatch):
+    """Turtle is parsed as one stream and written in chunks: the same ``_:b1`` in two chunks
+    is one node, and a parse error names the line of the file."""
+    import kg.store
+
+    monkeypatch.setattr(kg.store, "CHUNK_LINES", 40)
+    filler = "".join(f'<https://w3id.org/scidip/id/place/p{i}> rdfs:label "Place {i}" .\n' for i in range(200))
+    head = "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+    ttl = tmp_path / "big.ttl"
+    ttl.write_text(head + '_:b1 <urn:p> "1" .\n' + filler + '_:b1 <urn:p> "2" .\n[] <urn:p> "3" .\n', "utf-8")
+    [report] = fresh_kg.ingest(ttl, bulk=True)
+    assert report.triples == 203
+    assert len(list(fresh_kg.query('SELECT ?x WHERE { ?x <urn:p> "1", "2" }', sources=["big"]))) == 1
+    assert len(list(fresh_kg.query('SELECT ?x WHERE { ?x <urn:p> "3" }', sources=["big"]))) == 1
+    bad = tmp_path / "bad.ttl"
+    bad.write_text(head + filler + "<urn:a> <urn:b> .\n" + filler, "utf-8")
+    before = snapshot(fresh_kg)
+    with pytest.raises(kg.ParseError, match="bad.ttl:202"):
+        fresh_kg.ingest(bad, bulk=True)
+    assert snapshot(fresh_kg) == before
