@@ -309,3 +309,19 @@ def test_signatories_countries_are_parties_and_an_occasion_is_not():
     ).graph
     (a,) = set(g.subjects(RDF.type, SD.Agreement))
     assert set(g.objects(a, SD.party)) == {country_iri("USA"), country_iri("PHL")}  # not APEC, whose summit it was
+
+
+def test_a_generic_capitalised_memorandum_is_labelled_by_its_parties_and_witnesses_do_not_sign():
+    from kg.ingest.text import extract
+    from rdflib.namespace import RDF, RDFS
+
+    g = extract(
+        "Title: t\nPublished: 2023-07-14\n\nThe Indian Space Research Organisation (ISRO) and the French space agency CNES "
+        "today signed a Memorandum of Understanding (MoU) to develop TRISHNA, a thermal infrared satellite. "
+        "The MoU was signed by S. Somanath, Chairman of ISRO, and Philippe Baptiste, President of CNES, in the presence "
+        "of Prime Minister Narendra Modi and President Emmanuel Macron at the Élysée Palace."
+    ).graph
+    (mou,) = set(g.subjects(RDF.type, SD.MemorandumOfUnderstanding))
+    assert str(g.value(mou, RDFS.label)) == "ISRO–CNES Memorandum of Understanding"  # not one node for every MoU
+    signers = {str(g.value(p, RDFS.label)) for p in g.objects(mou, SD.signatory)}
+    assert signers == {"S. Somanath", "Philippe Baptiste"}

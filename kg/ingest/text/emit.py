@@ -28,6 +28,16 @@ _KIND_WORD = {
 _MAX_EVIDENCE = 3
 
 
+#: capitalised heads that name no particular instrument ("a Memorandum of Understanding (MoU)",
+#: "the Framework Agreement"): labelled with their parties, like unnamed ones, so that two
+#: articles' memoranda do not become one node
+_GENERIC_NAME = re.compile(
+    r"(?i)(?:(?:joint|framework|cooperation|co-operation|collaboration|bilateral|implementing|partnership)\s+)?"
+    r"(?:memorandum of understanding|memorandum of cooperation|memorandum|agreement|declaration|joint statement|statement|"
+    r"letter of intent|declaration of intent|arrangement|accord|treaty|protocol|partnership|deal|mou)"
+)
+
+
 def clean_label(text: str) -> str:
     """A label: no markup, no control characters, single spaces, quotes trimmed."""
     text = re.sub(r"<[^>]*>", " ", text)
@@ -136,22 +146,34 @@ class _Emitter:
     def agreement_label(self, key: str) -> str:
         e = self.r.entities[key]
         label = clean_label(e.label)
-        if e.data.get("named"):
+        if e.data.get("named") and not _GENERIC_NAME.fullmatch(label):
             return label
         af = self.f.agreements.get(key)
-        has_name = any(w[:1].isupper() for w in label.split()[1:]) or bool(e.data.get("poss"))
+        generic = bool(_GENERIC_NAME.fullmatch(label))
+        has_name = not generic and (any(w[:1].isupper() for w in label.split()[1:]) or bool(e.data.get("poss")))
         if not has_name and af is not None:
-            names = []
-            for p in af.parties:
-                pe = self.r.entities.get(p)
-                if pe is None:
-                    if p.startswith("country:") and p[8:] in self.countries.by_code:
-                        names.append(self.countries.by_code[p[8:]].label)
-                    continue
-                names.append(self.countries.by_code[pe.data["code"]].label if pe.kind == "country" else pe.label)
+            names = self._party_names(af.parties)
             if names:
                 label = "–".join(dict.fromkeys(names)) + " " + label
         return label[:1].upper() + label[1:]
+
+    def _party_names(self, parties) -> list[str]:
+        """Short names of an agreement's parties for its label: the bodies (by acronym when they
+        have one), then the countries that none of those bodies belongs to ("ISRO–CNES memorandum")."""
+        bodies, countries = [], []
+        for p in parties:
+            pe = self.r.entities.get(p)
+            code = p[8:] if p.startswith("country:") else None
+            if pe is None or pe.kind == "country":
+                code = pe.data["code"] if pe is not None else code
+                if code in self.countries.by_code:
+                    countries.append(code)
+            else:
+                bodies.append(pe)
+        body_countries = {b.data.get("country") for b in bodies}
+        return [b.data.get("acronym") or b.label for b in bodies] + [
+            self.countries.by_code[c].label for c in countries if c not in body_countries
+        ]
 
     def run(self) -> Graph:
         r, f = self.r, self.f

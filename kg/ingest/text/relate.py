@@ -81,6 +81,8 @@ _FOR_PARTICIPATION = re.compile(r"\bfor (?:its|their|the country's|[A-Z]\w+'s) (
 
 #: a sentence that lists who signed or is party: "the founding signatories were", "became the 19th signatory"
 _SIGNATORIES = re.compile(r"\bsignator(?:y|ies)\b|\bparties to (?:it|the (?:accords?|agreement|treaty|convention|declaration))\b", re.I)
+#: people who watched a signing: "in the presence of Prime Minister Narendra Modi", "witnessed by"
+_WITNESS = re.compile(r"\b(?:in the presence of|witnessed by|watched by|attended by|in front of)\s+(?:[\w.'’-]+\s+){0,4}$")
 #: an actor that names an occasion: "on the sidelines of the G20", "the APEC summit", "a NATO meeting"
 _OCCASION_BEFORE = re.compile(r"\b(?:sidelines|side-lines|margins|fringes) of (?:the |a |this year's )?$")
 _OCCASION_AFTER = re.compile(r"\)?(?:\s*\([^)]*\))?\s+(?:leaders'?\s+|ministerial\s+|annual\s+)?(?:summit|meeting|conference|forum|gathering|congress)\b", re.I)
@@ -445,7 +447,10 @@ class _Relater:
             by_actors: list[Ref] = []
             mby = re.match(r"(?:[\s,]+\w+){0,6}?[\s,]+by\s+", text[ce:])
             if mby:
-                by_people = [p for p in people if p.start >= ce and p.start <= ce + mby.end() + 120]
+                # not the leaders "in the presence of" whom it was signed
+                by_people = [
+                    p for p in people if p.start >= ce and p.start <= ce + mby.end() + 120 and not _WITNESS.search(text[max(0, p.start - 60) : p.start])
+                ]
                 # "by X, the ... commissioner, and Y, ...'s minister": people coordinated after "by"
                 chain = sorted((p for p in people if p.start >= ce + mby.end()), key=lambda p: p.start)
                 if chain and chain[0].start - (ce + mby.end()) <= 2:
