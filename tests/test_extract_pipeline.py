@@ -325,3 +325,16 @@ def test_a_generic_capitalised_memorandum_is_labelled_by_its_parties_and_witness
     assert str(g.value(mou, RDFS.label)) == "ISRO–CNES Memorandum of Understanding"  # not one node for every MoU
     signers = {str(g.value(p, RDFS.label)) for p in g.objects(mou, SD.signatory)}
     assert signers == {"S. Somanath", "Philippe Baptiste"}
+
+
+def test_other_names_of_an_agreement_are_one_node():
+    from kg.ingest.text import extract
+    from rdflib.namespace import RDF, RDFS, SKOS
+
+    g = extract(
+        "Title: t\nPublished: 2025-09-20\n\nThe Agreement on Marine Biological Diversity of Areas beyond National Jurisdiction, "
+        "known as the High Seas Treaty or BBNJ Agreement, passed 60 ratifications on Friday when Morocco and Sierra Leone ratified it."
+    ).graph
+    (a,) = set(g.subjects(RDF.type, SD.Agreement))
+    assert str(g.value(a, RDFS.label)) == "Agreement on Marine Biological Diversity of Areas beyond National Jurisdiction"
+    assert {"High Seas Treaty", "BBNJ Agreement"} <= {str(x) for x in g.objects(a, SKOS.altLabel)}

@@ -127,7 +127,10 @@ _NAMED_AG = re.compile(
     rf"(?:[A-Z][A-Za-z]*|[A-Z]{{2,}}|\d{{4}})(?:-[A-Z][A-Za-z]*)*\s+(?:{_NAMED_HEADS}|Memorandum of Understanding)\b(?:\s+(?:{_NAMED_HEADS})\b)*"
     rf"(?:\s+(?:on|for|of|Establishing|establishing)\s+(?!(?:{_WEEKDAY_NAMES}|{_MONTH_NAMES})\b)(?:the\s+)?(?:[A-Z][A-Za-z]*(?:\s+|\b))+)?)"
 )
-_HEAD_FIRST_AG = re.compile(r"(?P<name>(?:Convention|Treaty|Agreement|Initiative|Declaration|Memorandum|Partnership|Charter|Protocol|Roadmap) (?:on|for|of|Establishing|establishing|between) (?:the )?(?:[A-Z][A-Za-z]*(?:-[A-Z][A-Za-z]*)*(?: and | |\b))+)")
+_HEAD_FIRST_AG = re.compile(
+    r"(?P<name>(?:Convention|Treaty|Agreement|Initiative|Declaration|Memorandum|Partnership|Charter|Protocol|Roadmap) (?:on|for|of|Establishing|establishing|between) (?:the )?"
+    r"(?:[A-Z][A-Za-z]*(?:-[A-Z][A-Za-z]*)*(?: (?:and|of|on|for|in|the|beyond|between|to) (?=[A-Z])| |\b))+)"
+)
 # generic: "a new bilateral accord", "a memorandum of understanding between X and Y", "IBM's partnership"
 _GENERIC_HEAD = re.compile(rf"\b(?P<head>{_AG_HEAD_RE})(?P<plural>s)?\b", re.I)
 _DETERMINERS = {"a", "an", "the", "this", "that", "these", "those", "their", "its", "his", "her", "our", "another", "further", "any", "each", "every", "no"}

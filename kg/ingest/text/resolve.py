@@ -543,6 +543,15 @@ class _Resolver:
             d = m.data
             if d["named"]:
                 name = m.text
+                # "the Agreement on ..., known as the High Seas Treaty or BBNJ Agreement": other names of it
+                prev = [r for r in refs if r.mention.kind == "agreement" and r.mention.data.get("named") and r.end <= m.start]
+                if prev and _ALSO_KNOWN_AS.fullmatch(text[prev[-1].end : m.start]):
+                    first = self.out.entities[prev[-1].key]
+                    first.aliases.add(name)
+                    self.ag_aliases.setdefault(name, first.key)
+                    refs.append(Ref(m, first.key))
+                    taken.append(m)
+                    continue
                 # acronyms defined in this article: "STA" → "Science and Technology Agreement"
                 key = f"agreement:{normalise_name(name)}"
                 if key not in self.out.entities:
@@ -696,6 +705,8 @@ class _Resolver:
         return None
 
 
+#: what joins two names of one agreement: ", known as the", " (also called", " or the"
+_ALSO_KNOWN_AS = re.compile(r"[^.;]{0,80}?,?\s*\(?(?:(?:also|commonly|better|informally|often|widely)\s+)?(?:known as|called|dubbed|referred to as)\s+(?:the\s+)?|\s+or\s+(?:the\s+)?")
 #: heads of memoranda: "a memorandum of understanding ... The memorandum ..."
 _MOU_HEADS = {"memorandum of understanding", "mou", "memorandum", "memoranda", "memorandum of cooperation"}
 #: heads that name the same instrument: "the treaty ... The Convention Establishing ..."
