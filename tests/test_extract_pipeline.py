@@ -338,3 +338,10 @@ def test_other_names_of_an_agreement_are_one_node():
     (a,) = set(g.subjects(RDF.type, SD.Agreement))
     assert str(g.value(a, RDFS.label)) == "Agreement on Marine Biological Diversity of Areas beyond National Jurisdiction"
     assert {"High Seas Treaty", "BBNJ Agreement"} <= {str(x) for x in g.objects(a, SKOS.altLabel)}
+
+
+def test_a_signing_to_come_is_announced_not_signed():
+    from kg.ingest.text import extract
+
+    g = extract("Title: t\nPublished: 2024-01-10\n\nJapan and India will sign a space agreement next month.").graph
+    assert set(g.objects(None, SD.status)) == {SD.Announced}

@@ -62,6 +62,8 @@ STATUS_CUES: list[tuple[str, re.Pattern]] = [
 ]
 _RANK = {"proposed": 0, "in discussion": 1, "announced": 1, "under negotiation": 2, "agreed in principle": 3, "signed": 4, "in force": 5, "renewed": 6, "expired": 7, "withdrawn": 7}
 _NEGATED = re.compile(r"\b(?:not|never|yet to|has to be|have to be|had to be|to be|due to|would|could|might|hopes? to|aim(?:s)? to|until|unless|depends on|being|without)\s+(?:\w+\s+){0,2}$")
+#: a future or expected act: "will sign", "is set to enter into force", "are expected to renew"
+_FUTURE = re.compile(r"\b(?:will|shall|is to|are to|expected to|set to|scheduled to|poised to|plan to|plans to|intend to|intends to)\s+(?:\w+\s+){0,2}$")
 #: a clause that says its actors did not sign ("took part in the negotiations without signing")
 _NOT_PARTY_CLAUSE = re.compile(r"\bwithout (?:signing|ratifying|joining)\b|\b(?:did|have|has) not (?:yet )?(?:sign|ratif|join)|\brefused to sign\b|\bnot (?:a )?part(?:y|ies) to\b")
 #: actors named as a comparison: "in the mould of CERN", "like ESA", "such as"
@@ -417,7 +419,13 @@ class _Relater:
                     continue
                 if _NEGATED.search(text[: m.start()]):
                     continue
-                cues.append((m.start(), m.end(), status))
+                said = status
+                if _FUTURE.search(text[: m.start()]):
+                    # "will sign", "is expected to enter into force": announced, not yet done
+                    if status not in ("signed", "in force", "renewed"):
+                        continue
+                    said = "announced"
+                cues.append((m.start(), m.end(), said))
         cues.sort()
         # each agreement mention takes the cue nearest to it ("the station NASA plans to place ..., under an
         # arrangement announced on Sunday": announced, not proposed)
