@@ -207,10 +207,14 @@ def test_people_after_capitalised_posts_and_companies_by_trade():
         "Title: t\n\nThe talks were led by Commerce Secretary Gina Raimondo and US Trade Representative Katherine Tai, "
         "and for Brussels by Executive Vice-Presidents Margrethe Vestager and Valdis Dombrovskis. "
         "JAXA is developing the rover with carmaker Toyota. Namibia appointed James Mnyupe as its hydrogen commissioner. "
-        "Hysata, a Wollongong start-up, gets A$8.98 million. NASA's Jet Propulsion Laboratory (JPL) built the radar."
+        "Hysata, a Wollongong start-up, gets A$8.98 million. NASA's Jet Propulsion Laboratory (JPL) built the radar. "
+        "The EU side was led by Maroš Šefčovič and Josep Borrell, Vice-Presidents of the European Commission. "
+        "It was signed for New Zealand by Trade Minister Damien O'Connor."
     )
-    people = {e.label for e in r.entities.values() if e.kind == "person"}
-    assert {"Gina Raimondo", "Katherine Tai", "Margrethe Vestager", "Valdis Dombrovskis", "James Mnyupe"} <= people
+    people = {e.label: e for e in r.entities.values() if e.kind == "person"}
+    assert {"Gina Raimondo", "Katherine Tai", "Margrethe Vestager", "Valdis Dombrovskis", "James Mnyupe", "Josep Borrell", "Damien O'Connor"} <= set(people)
+    assert people["Damien O'Connor"].data["post"] == "Trade Minister"
+    assert "Vice-Presidents of the European Commission" in people["Josep Borrell"].data["post"]
     assert {"Toyota", "Hysata", "Jet Propulsion Laboratory"} <= {e.label for e in r.entities.values() if e.kind == "org"}
 
 

@@ -37,7 +37,8 @@ class Mention:
 
 # --- patterns ----------------------------------------------------------------------------
 
-_CAP = r"(?:[A-ZÀ-Þ][a-zß-ÿ]+(?:-[A-ZÀ-Þa-zß-ÿ][a-zß-ÿ]+)*|[A-Z][a-z]*[A-Z][a-z]+|[A-Z]\.)"
+# (Latin Extended-A too: "Maroš Šefčovič", "Łukasz")
+_CAP = r"(?:[A-ZÀ-ÞĀ-ſ][a-zß-ÿĀ-ſ]+(?:-[A-ZÀ-Þa-zß-ÿĀ-ſ][a-zß-ÿĀ-ſ]+)*|[A-Z][a-z]*[A-Z][a-z]+|[OD]['’][A-Z][a-z]+|[A-Z]\.)"
 _PARTICLE = r"(?:van der|von der|van|von|der|de|da|bin|al|le|la|di|du|dos|ibn)"
 NAME = rf"(?:{_CAP}(?:\s+(?:{_PARTICLE}\s+)*{_CAP}){{1,3}})"
 _NAME_RE = re.compile(NAME)
@@ -51,6 +52,7 @@ POST_HEADS = (
     "chief scientific adviser", "undersecretary", "under secretary", "spokesperson", "spokesman", "spokeswoman",
     "president-elect", "king", "queen", "senator", "foreign minister", "deputy minister", "state secretary",
     "counterpart", "astronaut", "councillor", "federal councillor", "minister of state",
+    "representative", "high representative", "permanent representative", "executive vice-president", "executive vice-presidents",
 )
 _POST_HEAD_RE = "|".join(sorted((re.escape(h) for h in POST_HEADS), key=len, reverse=True))
 _TITLES = (
@@ -81,6 +83,9 @@ _CAP_POST = re.compile(
 _APPOINTED = re.compile(
     rf"\b(?:appointed|named|nominated|chose|picked)\s+(?P<name>{NAME})\s+(?:as|to be)\s+(?:its|the|their|his|her|[A-Z]\w+(?:'s|’s))\s+"
     rf"(?P<post>(?:[a-z][\w-]*\s+){{0,4}}?(?i:{_POST_HEAD_RE}))\b"
+)
+_PAIR_APPOS = re.compile(
+    rf"(?P<a>{NAME})\s+and\s+(?P<b>{NAME}),\s+(?:the\s+)?(?P<post>(?:[\w’'-]+\s+){{0,3}}?(?i:{_POST_HEAD_RE})s?\b(?:\s+(?:of|for|to|at)\s+(?:the\s+)?[A-Z][^,.;:()]*)?)"
 )
 _SAID = re.compile(rf"(?P<name>{NAME})\s+(?:said|says|told|added|announced|signed|called|described|stressed|argued|urged|noted|unveiled)\b")
 
@@ -365,6 +370,7 @@ _NOT_NAME_WORDS = {
     "Councillor", "Commissioner", "Governor", "Ambassador", "Senator", "Astronaut", "Chairman", "Chair", "Professor",
     "Declaration", "Convention", "Protocol", "Charter", "Memorandum", "Pact", "Alliance", "Act", "Initiative", "Compact",
     "Arrangement", "Dialogue", "Commitments", "Principles", "Strategy", "Plan", "Mission", "Project", "Telescope",
+    "Representative", "Trade", "Executive", "Vice-President", "Vice-Presidents", "High", "Permanent",
 }
 _MONTH_WORDS = {m.title() for m in ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"]} | {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"}
 
@@ -411,8 +417,9 @@ def _people(text: str, idx: int, ms: list[Mention]) -> None:
         end = start + len(name)
         for m in found:
             if m.start == start and m.end == end:
-                if post and not m.data.get("post"):
-                    m.data["post"] = post
+                old = m.data.get("post")
+                if post and (not old or (len(post) > len(old) and post.endswith(old))):
+                    m.data["post"] = post  # "Trade Minister" over "Minister"
                 return
         found.append(Mention("person", start, end, name, idx, {"post": post, "how": how}))
 
@@ -440,6 +447,11 @@ def _people(text: str, idx: int, ms: list[Mention]) -> None:
             add(c.group("name"), m.end("name") + c.start("name"), shared, "coordinated")
     for m in _APPOINTED.finditer(text):
         add(m.group("name"), m.start("name"), m.group("post"), "apposition")
+    # "led by Margrethe Vestager and Valdis Dombrovskis, Executive Vice-Presidents of the European Commission"
+    for m in _PAIR_APPOS.finditer(text):
+        post = m.group("post").strip()
+        add(m.group("a"), m.start("a"), post, "apposition")
+        add(m.group("b"), m.start("b"), post, "apposition")
     for m in _APPOS.finditer(text):
         post = m.group("post").strip()
         post = re.sub(r"^(?:(?:who (?:became|is|was)|then|the|a|former|now)\s+)+", "", post)
