@@ -69,8 +69,8 @@ _CAPITAL_STOP = {"Victoria", "Douglas", "Hamilton", "Kingston", "Stanley", "Jame
 
 
 def _world_demonyms_and_capitals(countries: CountryIndex) -> list[tuple[str, str, str]]:
-    """Demonyms and capitals of every country from the ``countryinfo`` package, for the countries
-    (and forms) that ``countries.yaml`` does not list: "Estonian", "Kenyan", "Tallinn", "Brasilia".
+    """Demonyms and capitals of every country from the ``countryinfo`` package ("Estonian", "Kenyan",
+    "Tallinn", "Brasilia"), for the states that ``countries.yaml`` does not list.
 
     A demonym shared by two countries ("Congolese", "Dominican") is left out; so are the capitals
     of states under a million people and capitals that are also common names ("Victoria")."""
@@ -130,8 +130,11 @@ def gazetteer() -> Gazetteer:
             g.country_surfaces.setdefault(a, (c.alpha3, "adjective"))
         for cap in c.capitals:
             g.country_surfaces.setdefault(cap, (c.alpha3, "capital"))
+    curated = set(yaml.safe_load(resources.files("kg").joinpath("resources/countries.yaml").read_text("utf-8")) or {})
     for surface, code, how in _world_demonyms_and_capitals(countries):
-        g.country_surfaces.setdefault(surface, (code, how))
+        # the curated table decides for the states it lists ("Brussels" stands for the EU, not Belgium)
+        if code not in curated and g.org(surface) is None:
+            g.country_surfaces.setdefault(surface, (code, how))
     onto = ontology_graph()
     surfaces = set()
     for t in onto.subjects(RDF.type, SD.Topic):

@@ -200,8 +200,11 @@ class _Resolver:
             if over_ag or over_person:
                 continue
             if over_org:
-                if p.data["prep"] in _PLACE_ORG_PREPS and len(over_org) == 1 and over_org[0].data["entry"] and over_org[0].data["entry"].kind in ("organisation", "university"):
+                entry = over_org[0].data["entry"] if len(over_org) == 1 else None
+                if p.data["prep"] in _PLACE_ORG_PREPS and entry and entry.kind in ("organisation", "university"):
                     orgs.remove(over_org[0])
+                elif p.data["prep"] in ("in", "at") and entry and p.text in entry.aliases and p.text == over_org[0].text and p.text[:1].isupper() and " " not in p.text:
+                    orgs.remove(over_org[0])  # "signed in Brussels": the city, not the EU it stands for elsewhere
                 else:
                     continue
             if over_c:
