@@ -290,6 +290,8 @@ class _Emitter:
                 continue
             ef = f.events.get(key)
             label = clean_label(e.label)
+            if label.lower() == (e.data.get("head") or "") and not (ef and (ef.place or ef.participants or ef.topics)):
+                continue  # a bare "summit" with no place, participant or subject says nothing about which one
             label = label[:1].upper() + label[1:]
             date = ef.date if ef and ef.date is not None else None
             if not any(w[:1].isupper() for w in label.split()[1:]) or e.data.get("head") in ("visit", "ceremony", "meeting", "press conference", "event"):
