@@ -152,7 +152,7 @@ _NOT_MODIFIERS = _DETERMINERS | {
     "this", "raft", "kind", "type", "set", "series", "number", "range", "way", "way", "onto", "upon", "via", "per", "than", "so",
     "such", "like", "up", "out", "off", "down", "some", "all", "both", "either", "neither", "more", "most", "less", "least",
 }
-_AG_STOP_MODS = {"grant", "grants", "trade", "programmes", "corporate", "free", "purchase", "power", "loan", "licence", "license"}
+_AG_STOP_MODS = {"grant", "grants", "programmes", "corporate", "purchase", "power", "loan", "licence", "license"}
 
 _MONEY = re.compile(
     r"(?P<amt>(?:(?P<code>USD|EUR|GBP|CHF|JPY|CNY|INR|KRW|AUD|CAD|NZD|AED|SEK|NOK|DKK)\s?|(?P<sign>A\$|AU\$|C\$|CA\$|NZ\$|S\$|HK\$|US\$|R\$|£|€|\$|¥|₩|₹))"
