@@ -299,7 +299,8 @@ class _Relater:
 
     def _the_two(self, i: int) -> list[str]:
         """Who "the two countries", "both sides" or "they" are at sentence ``i``: the two states (or
-        international bodies) of the latest agreement between exactly two of them, else the last two named."""
+        international bodies) of the latest agreement between exactly two of them, else the two the
+        article has named most so far."""
         r = self.r
 
         def state(key: str) -> bool:
@@ -337,20 +338,26 @@ class _Relater:
             if lead or (title and normalise_name(e.label) in title):
                 af.statuses.append((first, "announced"))
 
+    def _signed_for(self, person: object) -> str | None:
+        """Whom a signatory signed for: the university, company or international body of their post
+        (the president of a university signs for it), else their country, else the body of their post."""
+        data = person.data  # type: ignore[attr-defined]
+        body = self.r.entities.get(data.get("post_in") or "")
+        if body is not None and body.data.get("orgkind") in ("university", "company", "organisation", "international"):
+            return body.key
+        if data.get("country"):
+            return f"country:{data['country']}"
+        return data.get("post_in") or None
+
     def _signatories_parties(self) -> None:
-        """The country of each person who signed an agreement is party to it (or the university,
-        company or international body they signed for), once every person is resolved."""
-        r = self.r
+        """Whom each signatory signed for is party to the agreement, once every person is resolved
+        (a country known only as a signatory's: "Blinken signed")."""
         for af in self.f.agreements.values():
             for p, i in list(af.signatories.items()):
-                pe = r.entities.get(p)
-                if pe is None:
-                    continue
-                body = r.entities.get(pe.data.get("post_in") or "")
-                if body is not None and body.data.get("orgkind") in ("university", "company", "organisation", "international"):
-                    af.parties.setdefault(body.key, i)
-                elif pe.data.get("country"):
-                    af.parties.setdefault(f"country:{pe.data['country']}", i)
+                pe = self.r.entities.get(p)
+                party = self._signed_for(pe) if pe is not None else None
+                if party:
+                    af.parties.setdefault(party, i)
 
     def _borrow_parties(self) -> None:
         """An agreement with a status but no party of its own ("negotiators continue work on a broader
@@ -493,15 +500,9 @@ class _Relater:
                 if status == "signed":
                     for p in subject_people + by_people:
                         af.signatories.setdefault(p.key, i)
-                        pe = r.entity(p)
-                        party = pe.data.get("country") or None
-                        body = r.entities.get(pe.data.get("post_in") or "")
-                        if body is not None and body.data.get("orgkind") in ("university", "company", "organisation", "international"):
-                            af.parties.setdefault(body.key, i)  # the president of a university signs for it
-                        elif party:
-                            af.parties.setdefault(f"country:{party}", i)
-                        elif pe.data.get("post_in"):
-                            af.parties.setdefault(pe.data["post_in"], i)
+                        party = self._signed_for(r.entity(p))
+                        if party:
+                            af.parties.setdefault(party, i)
                     d = self._date_near(dates, cs, clauses, text)
                     if d is not None and af.signed_on is None:
                         af.signed_on = (d, i)
@@ -554,7 +555,7 @@ class _Relater:
                     af.parties.setdefault(x.key, i)
             if e.data.get("counterpart"):
                 af.parties.setdefault(f"country:{e.data['counterpart']}", i)
-            # "that the two governments agreed", "the two sides endorsed": the last two countries or unions named
+            # "that the two governments agreed", "the two sides endorsed": see _the_two
             cl_ = _clause_of(clauses, a.start)
             if _THE_TWO.search(text[cl_[0] : cl_[1]]):
                 pair = self._the_two(i)
