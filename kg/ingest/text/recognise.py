@@ -490,20 +490,17 @@ def _orgs(text: str, idx: int, ms: list[Mention]) -> None:
             name = name.split(" ", 1)[1]
             start += text[start:].index(name)
         ms.append(Mention("org-phrase", start, start + len(name), name, idx, {}))
+    # companies, which no gazetteer lists: named in a list, in apposition, or after what they do
+    def company(name: str, start: int) -> None:
+        if name.split()[0] not in _NOT_NAME_WORDS and name not in gazetteer().country_surfaces:
+            ms.append(Mention("org-phrase", start, start + len(name), name, idx, {"company": True}))
+
     for m in _COMPANY_LIST.finditer(text):
         for n in re.finditer(r"[A-Z][\w&-]*(?:\s+[A-Z][\w&-]*){0,2}", m.group("names")):
-            if n.group(0).split()[0] not in _NOT_NAME_WORDS and n.group(0) not in gazetteer().country_surfaces:
-                start = m.start("names") + n.start()
-                ms.append(Mention("org-phrase", start, start + len(n.group(0)), n.group(0), idx, {"company": True}))
-    for m in _COMPANY_APPOS.finditer(text):
-        name = m.group("name")
-        if name.split()[0] not in _NOT_NAME_WORDS and name not in gazetteer().country_surfaces:
-            ms.append(Mention("org-phrase", m.start("name"), m.end("name"), name, idx, {"company": True}))
-    for m in _COMPANY.finditer(text):
-        name = m.group("name")
-        if name.split()[0] in _NOT_NAME_WORDS or name in gazetteer().country_surfaces:
-            continue
-        ms.append(Mention("org-phrase", m.start("name"), m.end("name"), name, idx, {"company": True}))
+            company(n.group(0), m.start("names") + n.start())
+    for rx in (_COMPANY_APPOS, _COMPANY):
+        for m in rx.finditer(text):
+            company(m.group("name"), m.start("name"))
     for m in _GOVERNMENT.finditer(text):
         ms.append(Mention("government", m.start(), m.end(), m.group(0), idx, {"who": m.group("who"), "head": m.group("head")}))
 
