@@ -349,3 +349,21 @@ def test_a_signing_to_come_is_announced_not_signed():
 
     g = extract("Title: t\nPublished: 2024-01-10\n\nJapan and India will sign a space agreement next month.").graph
     assert set(g.objects(None, SD.status)) == {SD.Announced}
+
+
+def test_where_and_when_are_not_in_a_name_and_a_post_before_a_name_between_commas():
+    from kg.ingest.text import extract
+    from rdflib.namespace import RDF, RDFS
+
+    g = extract(
+        "Title: t\nPublished: 2024-09-14\n\nKenya and Germany signed a joint declaration of intent on green hydrogen in Berlin on Friday. "
+        "It was signed by Kenya's Cabinet Secretary for Foreign Affairs, Musalia Mudavadi, and Germany's Interior Minister Nancy Faeser. "
+        "Ruto met representatives of Siemens Energy and the German Federation of Industries (BDI)."
+    ).graph
+    (decl,) = set(g.subjects(RDF.type, SD.Declaration))
+    assert str(g.value(decl, RDFS.label)) == "Kenya–Germany joint declaration of intent on green hydrogen"
+    people = {str(g.value(p, RDFS.label)): p for p in g.subjects(RDF.type, SD.Person)}
+    assert g.value(people["Musalia Mudavadi"], SD.country) == country_iri("KEN")
+    assert g.value(people["Nancy Faeser"], SD.country) == country_iri("DEU")
+    orgs = {str(g.value(o, RDFS.label)) for c in (SD.Organisation, SD.Agency) for o in g.subjects(RDF.type, c)}
+    assert "German Federation of Industries" in orgs and not any(" and the " in o for o in orgs)

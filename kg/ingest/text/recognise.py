@@ -72,7 +72,7 @@ _LOWER_POST = re.compile(
 )
 # "Name, the secretary of state for ...", "Name, Australia's defence industry minister"
 _APPOS = re.compile(
-    rf"(?P<name>{NAME}),\s+(?P<post>(?:who (?:became|is|was) |then |the |a |former |now )*[^,.;:()]*?\b(?i:{_POST_HEAD_RE})\b(?:[^,.;:()]|,(?=\s+[a-z][\w-]*(?:,\s+[a-z][\w-]*)*\s+and\s))*?)(?=,|\.|;|:|\(|$| who | which | said| has| had| will| would| signed| and (?:[A-Z]|the [A-Z])| took| announced| called| helped| leads| set)"
+    rf"(?P<name>{NAME}),\s+(?!and\s)(?P<post>(?:who (?:became|is|was) |then |the |a |former |now )*[^,.;:()]*?\b(?i:{_POST_HEAD_RE})\b(?:[^,.;:()]|,(?=\s+[a-z][\w-]*(?:,\s+[a-z][\w-]*)*\s+and\s))*?)(?=,|\.|;|:|\(|$| who | which | said| has| had| will| would| signed| and (?:[A-Z]|the [A-Z])| took| announced| called| helped| leads| set)"
 )
 # "Commerce Secretary Gina Raimondo", "US Trade Representative Katherine Tai", "Executive Vice-Presidents A and B"
 _CAP_POST = re.compile(
@@ -86,6 +86,11 @@ _APPOINTED = re.compile(
 )
 _PAIR_APPOS = re.compile(
     rf"(?P<a>{NAME})\s+and\s+(?P<b>{NAME}),\s+(?:the\s+)?(?P<post>(?:[\w’'-]+\s+){{0,3}}?(?i:{_POST_HEAD_RE})s?\b(?:\s+(?:of|for|to|at)\s+(?:the\s+)?[A-Z][^,.;:()]*)?)"
+)
+# "Kenya's Cabinet Secretary for Foreign Affairs, Musalia Mudavadi, and ...": a post, then the name between commas
+_POST_COMMA_NAME = re.compile(
+    rf"(?P<post>\b[A-Z][\w-]*(?:'s|’s)\s+(?:[A-Z][\w-]*\s+){{0,3}}(?:Secretary|Minister|Commissioner|Ambassador|Director|President|Adviser|Envoy|Chancellor)"
+    rf"(?:\s+(?:of|for)\s+[A-Z][^,;:()]*)?),\s+(?P<name>{NAME}),"
 )
 _SAID = re.compile(rf"(?P<name>{NAME})\s+(?:said|says|told|added|announced|signed|called|described|stressed|argued|urged|noted|unveiled)\b")
 
@@ -190,11 +195,11 @@ _ORG_HEADS = (
     "Ministry", "Department", "Agency", "Office", "Council", "Commission", "Committee", "Institute", "Foundation",
     "University", "Organisation", "Organization", "Administration", "Authority", "Centre", "Center", "Academy",
     "Society", "Secretariat", "Corporation", "Company", "Bank", "Laboratory", "Cabinet", "Parliament", "Assembly",
-    "Accelerator", "Observatory", "Force", "Board", "Service",
+    "Accelerator", "Observatory", "Force", "Board", "Service", "Federation", "Association", "Confederation",
 )
 #: a company introduced by what it does: "carmaker Toyota", "the Houston company Axiom Space"
 _COMPANY = re.compile(
-    r"\b(?:carmaker|automaker|chipmaker|company|firm|start-up|startup|manufacturer|developer|conglomerate|miner|producer|operator|contractor)"
+    r"\b(?:carmaker|automaker|chipmaker|company|firm|start-up|startup|manufacturer|developer|conglomerate|miner|producer|operator|contractor|bank|lender|insurer)"
     r"\s+(?P<name>[A-Z][\w&-]+(?:\s+[A-Z][\w&-]+){0,3})"
 )
 #: "companies including Google, Microsoft, Meta and OpenAI", "firms such as Airbus and Thales"
@@ -208,7 +213,7 @@ _COMPANY_APPOS = re.compile(
     r"(?:start-up|startup|company|firm|developer|manufacturer|carmaker|chipmaker|maker|conglomerate|group|operator|contractor)\b"
 )
 _ORG_PHRASE = re.compile(
-    rf"\b(?P<name>(?:(?:[A-Z][\w’'-]*|[A-Z]{{2,}})\s+(?:(?:and|for|of|the|on)\s+)*)*(?:{'|'.join(_ORG_HEADS)})(?:\s+(?:of|for|on)\s+(?:the\s+)?(?:[A-Z][\w’'-]*(?:,?\s+(?:and\s+)?|\b))+)?)"
+    rf"\b(?P<name>(?:(?:[A-Z][\w’'-]*|[A-Z]{{2,}})\s+(?:(?:and(?!\s+the\b)|for|of|the|on)\s+)*)*(?:{'|'.join(_ORG_HEADS)})(?:\s+(?:of|for|on)\s+(?:the\s+)?(?:[A-Z][\w’'-]*(?:,?\s+(?:and\s+)?|\b))+)?)"
 )
 
 
@@ -445,6 +450,8 @@ def _people(text: str, idx: int, ms: list[Mention]) -> None:
         if c:
             shared = post if re.search(r"(?:s|ies)$", post) else None
             add(c.group("name"), m.end("name") + c.start("name"), shared, "coordinated")
+    for m in _POST_COMMA_NAME.finditer(text):
+        add(m.group("name"), m.start("name"), m.group("post"), "post-before")
     for m in _APPOINTED.finditer(text):
         add(m.group("name"), m.start("name"), m.group("post"), "apposition")
     # "led by Margrethe Vestager and Valdis Dombrovskis, Executive Vice-Presidents of the European Commission"
@@ -584,6 +591,8 @@ def _agreements(text: str, idx: int, ms: list[Mention]) -> None:
         comp = re.match(r"\s+(?P<c>(?:between|on|with|for|of|to|establishing)\s+(?!(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|\d))[^,.;:()]*)", text[e:])
         complement = comp.group("c") if comp else ""
         complement = re.split(r"\s+(?:which|that|who|signed|was|were|is|are|will|would|has|had|during|after|before|as|while|when|but|and (?:to|is|was|will))\b", complement)[0]
+        # "... on green hydrogen in Berlin on Friday": where and when it was signed are not part of its name
+        complement = re.split(rf"\s+(?:in|at)\s+(?=[A-Z])|\s+on\s+(?=(?:{_WEEKDAY_NAMES}|{_MONTH_NAMES}|\d))|\s+(?:last|this|next)\s+(?=week|month|year)", complement)[0]
         complement = " ".join(complement.split()[:14]).rstrip("”\"'’")
         start = mods[-1].start() if mods else s
         if re.search(r"\b(?:is|was|are|were|remains?|remained|became|becomes)\s+(?:one of|among)\s+(?:the\s+)?(?:[\w-]+\s+){0,3}$", text[:start]):
