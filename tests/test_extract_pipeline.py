@@ -367,3 +367,18 @@ def test_where_and_when_are_not_in_a_name_and_a_post_before_a_name_between_comma
     assert g.value(people["Nancy Faeser"], SD.country) == country_iri("DEU")
     orgs = {str(g.value(o, RDFS.label)) for c in (SD.Organisation, SD.Agency) for o in g.subjects(RDF.type, c)}
     assert "German Federation of Industries" in orgs and not any(" and the " in o for o in orgs)
+
+
+def test_a_descriptive_name_is_labelled_by_its_parties_and_in_brussels_is_the_city():
+    from kg.ingest.text import extract
+    from rdflib.namespace import RDF, RDFS, SKOS
+
+    g = extract(
+        "Title: t\nPublished: 2023-04-25\n\nNorway and the European Union signed a Green Alliance in Brussels on Monday, "
+        "a political agreement under which they will cooperate on climate action."
+    ).graph
+    (a,) = set(g.subjects(RDF.type, SD.Agreement))
+    # the EU has green alliances with several partners: one node each, not one "Green Alliance"
+    assert str(g.value(a, RDFS.label)) == "EU–Norway Green Alliance"
+    assert "Green Alliance" in {str(x) for x in g.objects(a, SKOS.altLabel)}
+    assert str(g.value(g.value(a, SD.signedAt), RDFS.label)) == "Brussels"

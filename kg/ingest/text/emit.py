@@ -34,8 +34,26 @@ _MAX_EVIDENCE = 3
 _GENERIC_NAME = re.compile(
     r"(?i)(?:(?:joint|framework|cooperation|co-operation|collaboration|bilateral|implementing|partnership)\s+)?"
     r"(?:memorandum of understanding|memorandum of cooperation|memorandum|agreement|declaration|joint statement|statement|"
-    r"letter of intent|declaration of intent|arrangement|accord|treaty|protocol|partnership|deal|mou)"
+    r"letter of intent|declaration of intent|arrangement|accord|treaty|protocol|partnership|deal|mou|alliance|dialogue|"
+    r"initiative|compact|charter|roadmap|pact|convention)"
 )
+
+
+#: words that describe a kind of instrument rather than name one: "a Green Alliance", "a Digital
+#: Partnership" (the EU has one with each of several partners)
+_DESCRIPTIVE_WORDS = {
+    "green", "digital", "strategic", "comprehensive", "economic", "science", "scientific", "technology", "technological",
+    "innovation", "research", "energy", "hydrogen", "climate", "security", "defence", "defense", "space", "trade", "investment",
+    "cooperation", "co-operation", "framework", "global", "enhanced", "new", "joint", "bilateral", "free", "advanced",
+    "critical", "minerals", "raw", "materials", "data", "health", "ocean", "clean", "sustainable", "industrial", "and",
+    "of", "on", "for", "the", "in", "mobility", "migration", "partnership", "strategic", "special", "privileged", "renewable",
+}
+
+
+def _descriptive(label: str) -> bool:
+    """Whether a capitalised name is made only of words that describe a kind of instrument."""
+    words = label.lower().replace("-", " ").split()
+    return len(words) >= 2 and all(w in _DESCRIPTIVE_WORDS or _GENERIC_NAME.fullmatch(w) for w in words)
 
 
 def clean_label(text: str) -> str:
@@ -146,10 +164,10 @@ class _Emitter:
     def agreement_label(self, key: str) -> str:
         e = self.r.entities[key]
         label = clean_label(e.label)
-        if e.data.get("named") and not _GENERIC_NAME.fullmatch(label):
+        if e.data.get("named") and not _GENERIC_NAME.fullmatch(label) and not _descriptive(label):
             return label
         af = self.f.agreements.get(key)
-        generic = bool(_GENERIC_NAME.fullmatch(label))
+        generic = bool(_GENERIC_NAME.fullmatch(label)) or _descriptive(label)
         has_name = not generic and (any(w[:1].isupper() for w in label.split()[1:]) or bool(e.data.get("poss")))
         if not has_name and af is not None:
             names = self._party_names(af.parties)
@@ -211,7 +229,7 @@ class _Emitter:
             self.g.add((a, RDF.type, SD.Agreement))
             self.g.add((a, SD.agreementKind, Literal(kind_word)))
             label = self.agreement_label(key)
-            aliases = set(e.aliases)
+            aliases = set(e.aliases) | ({clean_label(e.label)} if e.data.get("named") else set())
             if e.data.get("surface"):
                 aliases.add(e.data["surface"])
             self.labels(a, label, aliases)

@@ -199,11 +199,13 @@ class _Resolver:
             over_person = [x for x in people if x.overlaps(p)]
             if over_ag or over_person:
                 continue
+            city = False
             if over_org:
                 entry = over_org[0].data["entry"] if len(over_org) == 1 else None
+                city = bool(p.data["prep"] in ("in", "at") and entry and p.text in entry.aliases and p.text == over_org[0].text and " " not in p.text)
                 if p.data["prep"] in _PLACE_ORG_PREPS and entry and entry.kind in ("organisation", "university"):
                     orgs.remove(over_org[0])
-                elif p.data["prep"] in ("in", "at") and entry and p.text in entry.aliases and p.text == over_org[0].text and p.text[:1].isupper() and " " not in p.text:
+                elif city:
                     orgs.remove(over_org[0])  # "signed in Brussels": the city, not the EU it stands for elsewhere
                 else:
                     continue
@@ -221,7 +223,7 @@ class _Resolver:
                     continue
             if p.text in self.g.country_surfaces and self.g.country_surfaces[p.text][1] != "capital":
                 continue
-            if self.g.org(p.text) is not None and p.data["prep"] not in _PLACE_ORG_PREPS:
+            if self.g.org(p.text) is not None and p.data["prep"] not in _PLACE_ORG_PREPS and not city:
                 continue
             label = p.data.get("label") or p.text
             if not re.search(r"[a-zà-ÿ]", label):
