@@ -129,7 +129,7 @@ AGREEMENT_HEADS = {
 }
 _AG_HEAD_RE = "|".join(sorted((re.escape(h) for h in AGREEMENT_HEADS), key=len, reverse=True))
 #: capitalised heads that close an instrument's name ("Economic Partnership Agreement", "European Chips Act", "Green Alliance")
-_NAMED_HEADS = "|".join([h.title() for h in AGREEMENT_HEADS if " " not in h] + ["Act", "Alliance", "Statement", "Commitments"])
+_NAMED_HEADS = "|".join([h.title() for h in AGREEMENT_HEADS if " " not in h] + ["Act", "Alliance", "Statement", "Commitments", "Framework", "Targets"])
 _WEEKDAY_NAMES = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
 _MONTH_NAMES = "January|February|March|April|May|June|July|August|September|October|November|December"
 _NAMED_AG = re.compile(
