@@ -56,8 +56,8 @@ CHECKS: list[tuple[str, str, str]] = [
     ("agreement", "agreement has no sd:party",
      "SELECT DISTINCT ?focus WHERE { GRAPH ?stage { " + _AGREEMENTS + "?focus a ?c MINUS { ?focus sd:party ?p } } }"),
     ("agreement", "agreement has no sd:status, or one that is not one of the ten sd:AgreementStatus individuals",
-     "SELECT DISTINCT ?focus ?value WHERE { { GRAPH ?stage { " + _AGREEMENTS + "?focus a ?c MINUS { ?focus sd:status ?s } } } "
-     "UNION { GRAPH ?stage { " + _AGREEMENTS + "?focus a ?c ; sd:status ?value FILTER(?value NOT IN (" + _STATUSES + ")) } } }"),
+     "SELECT DISTINCT ?focus ?value WHERE { GRAPH ?stage { " + _AGREEMENTS + "?focus a ?c "
+     "OPTIONAL { ?focus sd:status ?value } } FILTER(!BOUND(?value) || ?value NOT IN (" + _STATUSES + ")) }"),
     ("funding", "currency is not an ISO 4217 code",
      "SELECT DISTINCT ?focus ?value WHERE { GRAPH ?stage { ?focus a sd:Funding } OPTIONAL { ?focus sd:currency ?value } "
      "FILTER(!BOUND(?value) || !(STR(?value) IN (?CURRENCIES))) }"),
