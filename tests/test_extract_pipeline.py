@@ -382,3 +382,15 @@ def test_a_descriptive_name_is_labelled_by_its_parties_and_in_brussels_is_the_ci
     assert str(g.value(a, RDFS.label)) == "EU–Norway Green Alliance"
     assert "Green Alliance" in {str(x) for x in g.objects(a, SKOS.altLabel)}
     assert str(g.value(g.value(a, SD.signedAt), RDFS.label)) == "Brussels"
+
+
+def test_a_similar_agreement_takes_the_kind_of_the_one_named_before():
+    from kg.ingest.text import extract
+    from rdflib.namespace import RDF, RDFS
+
+    g = extract(
+        "Title: t\nPublished: 2022-11-29\n\nThe EU and South Korea signed a Digital Partnership in Seoul on Monday. "
+        "The EU signed a similar partnership with Japan in May."
+    ).graph
+    labels = {str(g.value(a, RDFS.label)) for a in g.subjects(RDF.type, SD.Agreement)}
+    assert labels == {"EU–Republic of Korea Digital Partnership", "EU–Japan Digital Partnership"}

@@ -50,10 +50,15 @@ _DESCRIPTIVE_WORDS = {
 }
 
 
+def _describes(word: str) -> bool:
+    w = word.lower()
+    return w in _DESCRIPTIVE_WORDS or bool(_GENERIC_NAME.fullmatch(w))
+
+
 def _descriptive(label: str) -> bool:
     """Whether a capitalised name is made only of words that describe a kind of instrument."""
-    words = label.lower().replace("-", " ").split()
-    return len(words) >= 2 and all(w in _DESCRIPTIVE_WORDS or _GENERIC_NAME.fullmatch(w) for w in words)
+    words = label.replace("-", " ").split()
+    return len(words) >= 2 and all(_describes(w) for w in words)
 
 
 def clean_label(text: str) -> str:
@@ -167,6 +172,11 @@ class _Emitter:
         if e.data.get("named") and not _GENERIC_NAME.fullmatch(label) and not _descriptive(label):
             return label
         af = self.f.agreements.get(key)
+        if e.data.get("like"):
+            # "a similar partnership with Japan" after "the EU-Korea Digital Partnership": "EU–Japan Digital Partnership"
+            kind = " ".join(w for w in clean_label(e.data["like"]).split() if _describes(w))
+            if kind:
+                label = kind
         generic = bool(_GENERIC_NAME.fullmatch(label)) or _descriptive(label)
         has_name = not generic and (any(w[:1].isupper() for w in label.split()[1:]) or bool(e.data.get("poss")))
         if not has_name and af is not None:

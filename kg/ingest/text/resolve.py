@@ -659,7 +659,12 @@ class _Resolver:
                     if ge.data.get("head") == head and i - ge.sentences[0] <= 6:
                         member_of = gk
                         break
-            self.entity("agreement", key, label, i, named=False, head=head, agkind=d["kind"], surface=surface, complement=comp, child=child, mods=d["mods"], poss=d.get("poss"), member_of=member_of, sibling=det in ("further", "another"))
+            # "the bloc's first such pact with Japan", "a similar partnership with Japan": another instrument
+            # of the kind named before ("Green Alliance", "Digital Partnership"), with its own parties
+            like = None
+            if re.search(r"\b(?:such|similar)\b", d["mods"] or "") or re.search(r"\b(?:such|similar)\s+(?:an?\s+)?$", text[: m.start]):
+                like = next((self.out.entities[k].label for k in reversed(self.agreement_order) if self.out.entities[k].data.get("named")), None)
+            self.entity("agreement", key, label, i, named=False, head=head, agkind=d["kind"], surface=surface, complement=comp, child=child, mods=d["mods"], poss=d.get("poss"), member_of=member_of, sibling=det in ("further", "another"), like=like)
             # an acronym that names it: "their AUKUS security partnership" → later "AUKUS"
             for tok in (d["mods"] or "").split():
                 if re.fullmatch(r"[A-Z]{3,}", tok) and tok not in self.g.country_surfaces and self.g.org(tok) is None and tok not in self.acronyms:
