@@ -394,3 +394,16 @@ def test_a_similar_agreement_takes_the_kind_of_the_one_named_before():
     ).graph
     labels = {str(g.value(a, RDFS.label)) for a in g.subjects(RDF.type, SD.Agreement)}
     assert labels == {"EU–Republic of Korea Digital Partnership", "EU–Japan Digital Partnership"}
+
+
+def test_countries_named_for_comparison_are_not_parties():
+    from kg.ingest.text import extract
+    from rdflib.namespace import RDF
+
+    g = extract(
+        "Title: t\nPublished: 2024-07-09\n\nThe Philippines and Japan signed a reciprocal access agreement on Monday. "
+        "The Philippines is the third country to sign such a pact with Japan, after Australia and the United Kingdom. "
+        "Vietnam and the United States raised relations to a new partnership, placing the United States alongside China and Russia."
+    ).graph
+    parties = {str(p).rsplit("/", 1)[-1] for a in g.subjects(RDF.type, SD.Agreement) for p in g.objects(a, SD.party)}
+    assert not parties & {"AUS", "GBR", "CHN", "RUS"}

@@ -67,7 +67,11 @@ _FUTURE = re.compile(r"\b(?:will|shall|is to|are to|expected to|set to|scheduled
 #: a clause that says its actors did not sign ("took part in the negotiations without signing")
 _NOT_PARTY_CLAUSE = re.compile(r"\bwithout (?:signing|ratifying|joining)\b|\b(?:did|have|has) not (?:yet )?(?:sign|ratif|join)|\brefused to sign\b|\bnot (?:a )?part(?:y|ies) to\b")
 #: actors named as a comparison: "in the mould of CERN", "like ESA", "such as"
-_COMPARED = re.compile(r"\b(?:in the mould of|modelled on|modeled on|similar to|unlike|like|such as|compared with)\b(?:(?!\b(?:sign|agree|join)\w*\b)[^;:])*$")
+_COMPARED = re.compile(
+    r"\b(?:in the mould of|modelled on|modeled on|similar to|unlike|like|such as|compared with|alongside)\b(?:(?!\b(?:sign|agree|join)\w*\b)[^;:])*$"
+    # "the third country to sign such a pact with Japan, after Australia and the United Kingdom"
+    r"|\b(?:second|third|fourth|fifth|sixth|\d+(?:st|nd|rd|th))\s+(?:country|nation|state|member)\b[^;:]*\b(?:after|following)\b[^;:]*$"
+)
 #: the body an agreement sets up: "the treaty that creates the SKAO", "Convention Establishing the ..."
 _CREATED = re.compile(r"\b(?:creat(?:e|es|ed|ing)|establish(?:es|ed|ing)?|set(?:s|ting)? up|found(?:s|ed|ing)?)\s+(?:the\s+|a\s+|an\s+)?$", re.I)
 _OPPOSED = re.compile(r"\s+(?:has\s+|have\s+|had\s+)?(?:repeatedly\s+|long\s+|strongly\s+|also\s+)?(?:criticised|criticized|criticises|criticizes|opposed|opposes|condemned|condemns|objected|protested|denounced)\b")
