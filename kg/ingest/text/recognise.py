@@ -195,7 +195,7 @@ _ORG_HEADS = (
     "Ministry", "Department", "Agency", "Office", "Council", "Commission", "Committee", "Institute", "Foundation",
     "University", "Organisation", "Organization", "Administration", "Authority", "Centre", "Center", "Academy",
     "Society", "Secretariat", "Corporation", "Company", "Bank", "Laboratory", "Cabinet", "Parliament", "Assembly",
-    "Accelerator", "Observatory", "Force", "Board", "Service", "Federation", "Association", "Confederation",
+    "Accelerator", "Observatory", "Force", "Board", "Service", "Federation", "Association", "Confederation", "Senate", "Diet", "Navy", "Army",
 )
 #: a company introduced by what it does: "carmaker Toyota", "the Houston company Axiom Space"
 _COMPANY = re.compile(
