@@ -407,3 +407,16 @@ def test_countries_named_for_comparison_are_not_parties():
     ).graph
     parties = {str(p).rsplit("/", 1)[-1] for a in g.subjects(RDF.type, SD.Agreement) for p in g.objects(a, SD.party)}
     assert not parties & {"AUS", "GBR", "CHN", "RUS"}
+
+
+def test_deliverables_and_annexes_are_parts():
+    from kg.ingest.text import extract
+    from rdflib.namespace import RDF, RDFS
+
+    g = extract(
+        "Title: t\nPublished: 2024-05-10\n\nThe UK and Canada signed a memorandum of understanding on quantum science on Friday. "
+        "The memorandum is the first deliverable of the UK-Canada Science Partnership announced in 2023."
+    ).graph
+    label = {a: str(g.value(a, RDFS.label)) for a in g.subjects(RDF.type, SD.Agreement)}
+    links = {(label[a], label[b]) for a, b in g.subject_objects(SD.partOf)}
+    assert links == {("United Kingdom–Canada memorandum of understanding on quantum science", "UK-Canada Science Partnership")}

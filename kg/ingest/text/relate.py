@@ -648,7 +648,8 @@ class _Relater:
                     continue
                 between = text[x.end : y.start]
                 if re.search(r"\b(?:forms?|formed|is|are|was|were|as) (?:a )?part of\b|\bpart of\b|\bunder\b|\bwithin\b|\bamends?\b|\bamending\b|\bextend(?:s|ing)?\b"
-                             r"|\b(?:one of the|a|an|the \w+) (?:pillars?|strands?|components?|elements?|chapters?|parts?|workstreams?|tracks?) of\b", between):
+                             r"|\b(?:annexed|attached|appended) to\b"
+                             r"|\b(?:one of the|a|an|the|the \w+) (?:pillars?|strands?|components?|elements?|chapters?|parts?|workstreams?|tracks?|deliverables?|outcomes?|pieces?) of\b", between):
                     self.ag(x.key).part_of.setdefault(y.key, i)
                 elif re.search(r"\b(?:covers|covering|includes|including|include|comprises|comprising|contains|such as|made up of|consists of)\b", between) or (
                     re.fullmatch(r"\s*['’]s?\s+(?:[\w-]+\s+){0,3}", between) and re.search(r"\b(?:pillar|strand|programme|component|chapter|track)s?\b", y.mention.text, re.I)
