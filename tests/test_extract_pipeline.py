@@ -420,3 +420,18 @@ def test_deliverables_and_annexes_are_parts():
     label = {a: str(g.value(a, RDFS.label)) for a in g.subjects(RDF.type, SD.Agreement)}
     links = {(label[a], label[b]) for a, b in g.subject_objects(SD.partOf)}
     assert links == {("United Kingdom–Canada memorandum of understanding on quantum science", "UK-Canada Science Partnership")}
+
+
+def test_two_agreements_of_one_article_with_the_same_label_stay_two():
+    from kg.ingest.text import extract
+    from rdflib.namespace import RDF
+
+    src = extract(
+        "Title: t\nPublished: 2024-09-01\n\nEstonia and the EU signed an agreement on 19 June 2020. "
+        "In December 2022 the two sides signed an agreement on data."
+        "\n\nLater the two sides signed an agreement in March 2023."
+    )
+    agreements = set(src.graph.subjects(RDF.type, SD.Agreement))
+    assert len(agreements) == 3
+    for a in agreements:
+        assert len(set(src.graph.objects(a, SD.signedOn))) <= 1  # valid: one signing date each

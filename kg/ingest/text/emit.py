@@ -77,6 +77,7 @@ class _Emitter:
         self.g = Graph()
         self.iris: dict[str, URIRef] = {}
         self.countries = gazetteer().countries
+        self.suffix: dict[str, str] = {}  # agreement key → what tells it from a namesake of the same article
 
     def sentence(self, i: int) -> str:
         return clean_label(self.r.article.sentences[i].text)
@@ -183,7 +184,22 @@ class _Emitter:
             names = self._party_names(af.parties)
             if names:
                 label = "–".join(dict.fromkeys(names)) + " " + label
-        return label[:1].upper() + label[1:]
+        label = label[:1].upper() + label[1:]
+        return f"{label} ({self.suffix[key]})" if key in self.suffix else label
+
+    def _separate_namesakes(self, keep: dict[str, URIRef]) -> None:
+        """Two agreements of one article whose labels coincide ("an agreement" signed by the two sides
+        in 2020, another in 2009) are two nodes: each but the first gets its date, else its place in
+        the article, in its label."""
+        by_iri: dict[URIRef, list[str]] = {}
+        for key, iri in keep.items():
+            by_iri.setdefault(iri, []).append(key)
+        for keys in by_iri.values():
+            for key in keys[1:]:
+                af = self.f.agreements[key]
+                when = af.signed_on or af.announced_on
+                self.suffix[key] = str(when[0]) if when else f"sentence {min(self.r.entities[key].sentences) + 1}"
+                keep[key] = entity_iri("agreement", self.agreement_label(key))
 
     def _party_names(self, parties) -> list[str]:
         """Short names of an agreement's parties for its label: the bodies (by acronym when they
@@ -227,6 +243,7 @@ class _Emitter:
                     for p, i in cf.parties.items():
                         af.parties.setdefault(p, i)
         keep = {key: entity_iri("agreement", self.agreement_label(key)) for key in keep}
+        self._separate_namesakes(keep)
         for key, a in keep.items():
             e = r.entities[key]
             af = f.agreements[key]
