@@ -478,6 +478,9 @@ class OxigraphStore(Store):
         delete = f"DELETE {{ GRAPH <{graph.value}> {{ ?s ?p ?o }} }} WHERE {{ {{ SELECT ?s ?p ?o WHERE {{ {where} }} LIMIT {DELETE_BATCH} }} }}"
         while self._ox.query(f"ASK {{ {where} }}"):
             self._ox.update(delete)
+            # write the deletions out of the memtables: else every later batch scans over
+            # them and memory grows (1M quads: 31 s and 228 MB flat, against 57 s and 728 MB)
+            self._ox.flush()
 
     def _drop_in_batches(self, graph: ox.NamedNode) -> None:
         """Remove ``graph``: in one transaction when small, else in batches first."""
@@ -656,8 +659,8 @@ def _shifted(e: SyntaxError, first_line: int) -> SyntaxError:
     return err
 
 
-#: Quads deleted per transaction when a large graph is cleared (memory stays bounded;
-#: Oxigraph deletes about 20,000 quads/s either way), and copied per ``bulk_extend`` call.
+#: Quads deleted per transaction when a large graph is cleared (memory stays bounded),
+#: and copied per ``bulk_extend`` call.
 DELETE_BATCH = 100_000
 COPY_BATCH = 250_000
 _REPLACING_FROM = ox.NamedNode(str(SD["replacingFrom"]))
