@@ -62,8 +62,10 @@ class Country:
 class CountryIndex:
     """Every name of every ISO 3166 country, looked up by :func:`normalise_name`."""
 
-    def __init__(self, countries: list[Country]):
+    def __init__(self, countries: list[Country], *, curated: frozenset[str] = frozenset()):
         self.by_code = {c.alpha3: c for c in countries}
+        #: the codes ``countries.yaml`` lists: its names, adjectives and capitals are the whole truth for them
+        self.curated = curated
         self._by_name: dict[str, Country] = {}
         for c in countries:
             for n in (*c.names, c.label):
@@ -86,7 +88,7 @@ class CountryIndex:
             out.append(
                 Country(c.alpha_3, label, tuple(dict.fromkeys(names)), tuple(e.get("adjectives", [])), tuple(e.get("capitals", [])))
             )
-        return cls(out)
+        return cls(out, curated=frozenset(extra))
 
     def get(self, name: str) -> Country | None:
         """The country called ``name`` (any name, short form or ISO code), or None."""

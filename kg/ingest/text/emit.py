@@ -46,7 +46,7 @@ _DESCRIPTIVE_WORDS = {
     "innovation", "research", "energy", "hydrogen", "climate", "security", "defence", "defense", "space", "trade", "investment",
     "cooperation", "co-operation", "framework", "global", "enhanced", "new", "joint", "bilateral", "free", "advanced",
     "critical", "minerals", "raw", "materials", "data", "health", "ocean", "clean", "sustainable", "industrial", "and",
-    "of", "on", "for", "the", "in", "mobility", "migration", "partnership", "strategic", "special", "privileged", "renewable",
+    "of", "on", "for", "the", "in", "mobility", "migration", "special", "privileged", "renewable",
 }
 
 

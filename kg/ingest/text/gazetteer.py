@@ -82,8 +82,9 @@ def _world_demonyms_and_capitals(countries: CountryIndex) -> list[tuple[str, str
     for info in CountryInfo.all().values():
         code = (info.get("ISO") or {}).get("alpha3")
         known = countries.by_code.get(code or "")
-        # only the entry of the state itself (the package also lists Wales, Scotland ... under GBR)
-        if known is None or countries.get(str(info.get("name") or "")) is not known:
+        # only the entry of the state itself (the package also lists Wales, Scotland ... under GBR),
+        # and only for states the curated table does not decide
+        if known is None or code in countries.curated or countries.get(str(info.get("name") or "")) is not known:
             continue
         rows.append((known, info))
     counts: dict[str, int] = {}
@@ -93,10 +94,10 @@ def _world_demonyms_and_capitals(countries: CountryIndex) -> list[tuple[str, str
     out = []
     for c, info in rows:
         dem = info.get("demonym")
-        if dem and counts[dem] == 1 and not c.adjectives:
+        if dem and counts[dem] == 1:
             out.append((dem, c.alpha3, "adjective"))
         cap = info.get("capital")
-        if cap and not c.capitals and (info.get("population") or 0) >= 1_000_000 and cap not in _CAPITAL_STOP:
+        if cap and (info.get("population") or 0) >= 1_000_000 and cap not in _CAPITAL_STOP:
             plain = unicodedata.normalize("NFKD", cap).encode("ascii", "ignore").decode()
             for form in dict.fromkeys((cap, plain)):
                 out.append((form, c.alpha3, "capital"))
@@ -130,10 +131,8 @@ def gazetteer() -> Gazetteer:
             g.country_surfaces.setdefault(a, (c.alpha3, "adjective"))
         for cap in c.capitals:
             g.country_surfaces.setdefault(cap, (c.alpha3, "capital"))
-    curated = set(yaml.safe_load(resources.files("kg").joinpath("resources/countries.yaml").read_text("utf-8")) or {})
     for surface, code, how in _world_demonyms_and_capitals(countries):
-        # the curated table decides for the states it lists ("Brussels" stands for the EU, not Belgium)
-        if code not in curated and g.org(surface) is None:
+        if g.org(surface) is None:  # never a body's alias ("Brussels" stands for the EU)
             g.country_surfaces.setdefault(surface, (code, how))
     onto = ontology_graph()
     surfaces = set()
