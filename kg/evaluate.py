@@ -363,8 +363,7 @@ def score_document(name: str, doc: dict, g: Graph, *, strict: bool = False) -> D
     country_of: dict[URIRef, URIRef] = {}
     for s, o in g.subject_objects(SD.country):
         country_of[s] = o  # type: ignore[index]
-    gold_keys: set[tuple] = set()
-    for r in rels:
+    def key(r: dict) -> tuple:
         s = node_of.get(r["s"], URIRef(f"urn:gold:{r['s']}"))
         if r["kind"] == "status":
             o: object = normalise_name(str(r["o"]).replace("-", " "))
@@ -372,14 +371,11 @@ def score_document(name: str, doc: dict, g: Graph, *, strict: bool = False) -> D
             o = Decimal(str(r["o"]))
         else:
             o = node_of.get(r["o"], URIRef(f"urn:gold:{r['o']}"))
-        gold_keys.add((r["kind"], s, o))
+        return (r["kind"], s, o)
+
+    gold_keys = {key(r) for r in rels}
     # a relation the gold marks inferred (true, though the text does not state it) counts neither way
-    ignored_keys: set[tuple] = set()
-    for r in ignored:
-        s = node_of.get(r["s"], URIRef(f"urn:gold:{r['s']}"))
-        o = normalise_name(str(r["o"]).replace("-", " ")) if r["kind"] == "status" else (
-            Decimal(str(r["o"])) if r["kind"] == "amount" else node_of.get(r["o"], URIRef(f"urn:gold:{r['o']}")))
-        ignored_keys.add((r["kind"], s, o))
+    ignored_keys = {key(r) for r in ignored}
     ours_keys: set[tuple] = set()
     for kind, s, o in our_rels:
         if (kind, s, o) not in gold_keys and ((kind, s, o) in ignored_keys or (kind, s, country_of.get(o)) in ignored_keys):
