@@ -37,7 +37,7 @@ def checks(args: argparse.Namespace) -> None:
 
     store = OxigraphStore(args.store, read_only=True)
     stage = graph_iri(args.source)
-    currencies = ck._list(list(ck.currency_codes()))
+    currencies = ck._list(list(ck.currency_codes()), " ")
     countries = ck._list(list(ck.CountryIndex.default().by_code))
     for name, message, query in ck.CHECKS:
         q = query.replace("?CURRENCIES", currencies).replace("?COUNTRIES", countries) + " LIMIT 20"

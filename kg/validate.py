@@ -7,14 +7,14 @@ refers to.
 
 from __future__ import annotations
 
-from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import RDF, RDFS, SH
-
-from .vocab import SD
-
+import re
 from functools import lru_cache
 
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import RDF, RDFS, SH, XSD
+
 from .bundled import ontology_graph, shapes_graph
+from .vocab import SD
 
 __all__ = ["validate_graph", "Violation"]
 
@@ -30,6 +30,25 @@ class Violation:
         where = f" {self.path}" if self.path else ""
         val = f" (value {self.value})" if self.value else ""
         return f"{self.shape}: <{self.focus}>{where}: {self.message}{val}"
+
+
+# rdflib checks the lexical form of xsd:date (``ill_typed``) but accepts any xsd:gYear and
+# xsd:gYearMonth; these are XSD 1.1's lexical spaces, as Oxigraph (and so the bulk checks) reads them
+_YEAR = r"-?(?:[1-9][0-9]{3,}|0[0-9]{3})"
+_ZONE = r"(?:Z|[+-](?:(?:0[0-9]|1[0-3]):[0-5][0-9]|14:00))?"
+_LEXICAL = {
+    XSD.gYear: re.compile(_YEAR + _ZONE),
+    XSD.gYearMonth: re.compile(_YEAR + r"-(?:0[1-9]|1[0-2])" + _ZONE),
+}
+
+
+def _ill_formed(term: object) -> bool:
+    if not isinstance(term, Literal):
+        return False
+    if term.ill_typed:
+        return True
+    pattern = _LEXICAL.get(term.datatype) if term.datatype is not None else None
+    return pattern is not None and pattern.fullmatch(str(term)) is None
 
 
 def _short(term: object, g: Graph) -> str:
@@ -83,7 +102,7 @@ def validate_graph(data: Graph, *, context: Graph | None = None, focus: list[URI
     out: list[Violation] = [
         Violation("well-formed values", str(subj), _short(pred, data), repr(str(obj)), f"not a valid {_short(obj.datatype, data)}", "Violation")
         for subj, pred, obj in data
-        if isinstance(obj, Literal) and obj.ill_typed and (wanted is None or subj in wanted)
+        if _ill_formed(obj) and (wanted is None or subj in wanted)
     ]
     if conforms:
         return out

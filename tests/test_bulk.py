@@ -27,6 +27,9 @@ def test_bulk_ingest_answers_like_the_normal_path(seed_nt):
     assert again.replaced and again.previous == report.triples
 
 
+_FUNDING = '<https://w3id.org/scidip/id/funding/f> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <https://w3id.org/scidip/ontology#Funding> .\n'
+
+
 @pytest.mark.parametrize(
     "bad,expect",
     [
@@ -42,14 +45,37 @@ def test_bulk_ingest_answers_like_the_normal_path(seed_nt):
          '<https://w3id.org/scidip/id/agreement/y> <https://w3id.org/scidip/ontology#status> <https://w3id.org/scidip/ontology#Signed> .', "no rdfs:label"),
         ('<https://w3id.org/scidip/id/agreement/uk-korea-science-deal> <https://w3id.org/scidip/ontology#status> <https://w3id.org/scidip/ontology#Bogus> .', "AgreementStatus"),
         ('<https://w3id.org/scidip/id/agreement/uk-korea-science-deal> <https://w3id.org/scidip/ontology#inForceFrom> "2023"^^<http://www.w3.org/2001/XMLSchema#string> .', "not a valid xsd:date"),
+        ('<https://w3id.org/scidip/id/agreement/uk-korea-science-deal> <https://w3id.org/scidip/ontology#ratifiedOn> "20x3"^^<http://www.w3.org/2001/XMLSchema#gYear> .', "not a valid xsd:date"),
+        ('<https://w3id.org/scidip/id/agreement/uk-korea-science-deal> <https://w3id.org/scidip/ontology#announcedOn> "2023-05-01" .', "not a valid xsd:date"),
+        (_FUNDING + '<https://w3id.org/scidip/id/funding/f> <https://w3id.org/scidip/ontology#amount> "5"^^<http://www.w3.org/2001/XMLSchema#decimal> .', "ISO 4217"),
+        (_FUNDING + '<https://w3id.org/scidip/id/funding/f> <https://w3id.org/scidip/ontology#currency> "GBP" .', "no amount"),
+        (_FUNDING + '<https://w3id.org/scidip/id/funding/f> <https://w3id.org/scidip/ontology#currency> "gbp" .\n'
+         '<https://w3id.org/scidip/id/funding/f> <https://w3id.org/scidip/ontology#amount> "5"^^<http://www.w3.org/2001/XMLSchema#decimal> .', "ISO 4217"),
+        (_FUNDING + '<https://w3id.org/scidip/id/funding/f> <https://w3id.org/scidip/ontology#currency> "GBP" .\n'
+         '<https://w3id.org/scidip/id/funding/f> <https://w3id.org/scidip/ontology#amount> "5" .', "non-negative"),
+        ('<https://w3id.org/scidip/id/participation/p> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <https://w3id.org/scidip/ontology#Participation> .\n'
+         '<https://w3id.org/scidip/id/participation/p> <https://w3id.org/scidip/ontology#status> <https://w3id.org/scidip/ontology#Ratified> .', "AgreementStatus"),
     ],
 )
 def test_bulk_checks_refuse_and_leave_store_unchanged(fresh_kg, seed_nt, bad, expect):
+    """The in-store checks refuse what the SHACL shapes refuse, and nothing is written."""
     seed_nt.write_bytes(seed_nt.read_bytes() + bad.encode() + b"\n")
     before = snapshot(fresh_kg)
     with pytest.raises(kg.ValidationError, match=expect):
         fresh_kg.ingest(seed_nt, bulk=True)
+    with pytest.raises(kg.ValidationError):  # the normal path, checked by pyshacl
+        fresh_kg.ingest(seed_nt, bulk=False)
     assert snapshot(fresh_kg) == before
+
+
+def test_bulk_checks_accept_every_form_of_date(fresh_kg, seed_nt):
+    dates = ['"2023-05-01Z"^^<http://www.w3.org/2001/XMLSchema#date>', '"2023-05-01+09:00"^^<http://www.w3.org/2001/XMLSchema#date>',
+             '"2023-05"^^<http://www.w3.org/2001/XMLSchema#gYearMonth>', '"1957"^^<http://www.w3.org/2001/XMLSchema#gYear>']
+    extra = "".join(f'<https://w3id.org/scidip/id/participation/p{i}> <https://w3id.org/scidip/ontology#signedOn> {d} .\n'
+                    for i, d in enumerate(dates))
+    seed_nt.write_bytes(seed_nt.read_bytes() + extra.encode())
+    [report] = fresh_kg.ingest(seed_nt, bulk=True)
+    assert len(list(fresh_kg.query("SELECT ?d WHERE { ?p sd:signedOn ?d }", sources=[report.slug]))) >= len(dates)
 
 
 def test_bulk_parse_error_names_the_line(fresh_kg, seed_nt):
