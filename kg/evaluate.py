@@ -120,6 +120,8 @@ class DocResult:
     out_of_scope: int = 0
     missed: list[str] = field(default_factory=list)
     spurious: list[str] = field(default_factory=list)
+    missed_relations: list[str] = field(default_factory=list)
+    spurious_relations: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -385,12 +387,25 @@ def score_document(name: str, doc: dict, g: Graph, *, strict: bool = False) -> D
         if kind == "person-country" and (kind, s, o) not in gold_keys and s not in matched_nodes:
             continue  # a person the gold does not list: counted once, as an entity
         ours_keys.add((kind, s, o))
+    gold_names = {e["id"]: e["name"] for e in doc["entities"]}
+    our_names = {o.node: sorted(o.names)[0] if o.names else str(o.node) for o in ours}
+    by_node = {v: gold_names.get(k, k) for k, v in mapping.items()}
+
+    def said(k: tuple) -> str:
+        def name(x: object) -> str:
+            if isinstance(x, URIRef):
+                return by_node.get(x) or our_names.get(x) or (x[9:] if x.startswith("urn:gold:") else x.rsplit("/", 1)[-1])
+            return str(x)
+        return f"{k[0]}: {name(k[1])} → {name(k[2])}"
+
     for kind in RELATIONS:
         gk = {k for k in gold_keys if k[0] == kind}
         ok = {k for k in ours_keys if k[0] == kind}
         res.relations[kind].tp += len(gk & ok)
         res.relations[kind].fn += len(gk - ok)
         res.relations[kind].fp += len(ok - gk)
+        res.missed_relations += sorted(said(k) for k in gk - ok)
+        res.spurious_relations += sorted(said(k) for k in ok - gk)
     return res
 
 
@@ -431,7 +446,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--extractor", default="rules")
     ap.add_argument("--strict", action="store_true", help="score against every gold item (inferred and unrepresentable too)")
     ap.add_argument("--json", action="store_true")
-    ap.add_argument("--errors", action="store_true", help="list missed and spurious entities per document")
+    ap.add_argument("--errors", action="store_true", help="list missed and spurious entities and relations per document")
     args = ap.parse_args(argv)
     pairs = _pairs(args.gold, args.articles)
     if not pairs:
@@ -445,6 +460,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.errors:
             for d in report.docs:
                 print(f"\n== {d.name}\n  missed:   " + "\n            ".join(d.missed) + "\n  spurious: " + "\n            ".join(d.spurious))
+                print("  missed relations:   " + "\n                      ".join(d.missed_relations)
+                      + "\n  spurious relations: " + "\n                      ".join(d.spurious_relations))
     return 0
 
 

@@ -45,8 +45,9 @@ def test_quality_bar_on_sample_articles(extracted):
     report = evaluate(pairs)
     ents, rels = report.micro("entities"), report.micro("relations")
     print(report.format())
-    # the bar is 0.90 / 0.75; on the 50 development articles it stands at 0.821 / 0.690
-    assert ents.f1 >= 0.82 and rels.f1 >= 0.68
+    # the bar is 0.90 / 0.75; on the 50 development articles it stands at 0.819 / 0.690 (0.821 before
+    # people were read from "Name of Country": five astronauts of one article are not in its gold)
+    assert ents.f1 >= 0.81 and rels.f1 >= 0.68
 
 
 def test_held_out_articles_do_not_regress():

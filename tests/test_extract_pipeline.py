@@ -435,3 +435,48 @@ def test_two_agreements_of_one_article_with_the_same_label_stay_two():
     assert len(agreements) == 3
     for a in agreements:
         assert len(set(src.graph.objects(a, SD.signedOn))) <= 1  # valid: one signing date each
+
+
+def test_a_name_followed_by_its_state_is_a_person_of_that_nationality():
+    from kg.ingest.text import extract
+    from rdflib.namespace import RDF, RDFS
+
+    src = extract(
+        "Title: t\nPublished: 2023-09-04\n\nThe assessment was led by Helen Roy of the United Kingdom, "
+        "Aníbal Pauchard of Chile and Peter Stoett of Canada. Nguyen Phu Trong, General Secretary of the "
+        "Communist Party of Vietnam, met the Bank of England's governor."
+    )
+    g = src.graph
+    people = {str(g.value(p, RDFS.label)): g.value(p, SD.country) for p in g.subjects(RDF.type, SD.Person)}
+    assert people["Helen Roy"] == country_iri("GBR")
+    assert people["Aníbal Pauchard"] == country_iri("CHL")
+    assert people["Peter Stoett"] == country_iri("CAN")
+    assert "Communist Party" not in people and "Bank" not in " ".join(people)
+
+
+def test_an_acronym_defined_for_a_platform_is_an_organisation_with_its_full_name():
+    from kg.ingest.text import extract
+    from rdflib.namespace import RDFS, SKOS
+
+    src = extract(
+        "Title: t\nPublished: 2023-09-04\n\nThe report of the Intergovernmental Science-Policy Platform on Biodiversity "
+        "and Ecosystem Services (IPBES) was approved in Bonn. IPBES said Germany hosts its secretariat."
+    )
+    g = src.graph
+    [org] = [s for s in g.subjects(SKOS.altLabel, None) if str(g.value(s, SD.acronym) or "") == "IPBES"]
+    assert str(g.value(org, RDFS.label)) == "Intergovernmental Science-Policy Platform on Biodiversity and Ecosystem Services"
+
+
+def test_the_treaty_is_the_one_named_a_treaty_not_a_convention_named_since():
+    from kg.ingest.text import extract
+    from rdflib.namespace import RDF, RDFS
+
+    src = extract(
+        "Title: t\nPublished: 2025-09-20\n\nMorocco and Sierra Leone ratified the High Seas Treaty on Friday. "
+        "It is an implementing agreement under the United Nations Convention on the Law of the Sea (UNCLOS). "
+        "France ratified the treaty in 2024, and the European Union signed the treaty in September 2023."
+    )
+    g = src.graph
+    [treaty] = [a for a in g.subjects(RDF.type, SD.Treaty) if str(g.value(a, RDFS.label)) == "High Seas Treaty"]
+    parties = set(g.objects(treaty, SD.party))
+    assert {country_iri("MAR"), country_iri("SLE"), country_iri("FRA")} <= parties

@@ -139,7 +139,7 @@ _NAMED_AG = re.compile(
 )
 _HEAD_FIRST_AG = re.compile(
     r"(?P<name>(?:Convention|Treaty|Agreement|Initiative|Declaration|Memorandum|Partnership|Charter|Protocol|Roadmap) (?:on|for|of|Establishing|establishing|between) (?:the )?"
-    r"(?:[A-Z][A-Za-z]*(?:-[A-Z][A-Za-z]*)*(?: (?:and|of|on|for|in|the|beyond|between|to) (?=[A-Z])| |\b))+)"
+    r"(?:[A-Z][A-Za-z]*(?:-[A-Z][A-Za-z]*)*(?: (?:and|of|on|for|in|the|beyond|between|to) (?:the )?(?=[A-Z])| |\b))+)"
 )
 # generic: "a new bilateral accord", "a memorandum of understanding between X and Y", "IBM's partnership"
 _GENERIC_HEAD = re.compile(rf"\b(?P<head>{_AG_HEAD_RE})(?P<plural>s)?\b", re.I)
@@ -213,7 +213,7 @@ _COMPANY_APPOS = re.compile(
     r"(?:start-up|startup|company|firm|developer|manufacturer|carmaker|chipmaker|maker|conglomerate|group|operator|contractor)\b"
 )
 _ORG_PHRASE = re.compile(
-    rf"\b(?P<name>(?:(?:[A-Z][\w’'-]*|[A-Z]{{2,}})\s+(?:(?:and(?!\s+the\b)|for|of|the|on)\s+)*)*(?:{'|'.join(_ORG_HEADS)})(?:\s+(?:of|for|on)\s+(?:the\s+)?(?:[A-Z][\w’'-]*(?:,?\s+(?:and\s+)?|\b))+)?)"
+    rf"\b(?P<name>(?:(?:[A-Z][\w’'-]*|[A-Z]{{2,}})\s+(?:(?:and(?!\s+the\b)|for|of|the|on)\s+)*)*(?:{'|'.join(_ORG_HEADS)})\b(?:\s+(?:of|for|on)\s+(?:the\s+)?(?:[A-Z][\w’'-]*(?:,?\s+(?:and\s+)?|\b))+)?)"
 )
 
 
@@ -465,12 +465,36 @@ def _people(text: str, idx: int, ms: list[Mention]) -> None:
         add(m.group("name"), m.start("name"), post, "apposition")
     for m in _SAID.finditer(text):
         add(m.group("name"), m.start("name"), None, "speaker")
+    # "Jim Skea of the United Kingdom", "Helen Roy of the United Kingdom, Aníbal Pauchard of Chile":
+    # a name followed by the state it comes from (not "Bank of England": no body or state word)
+    surfaces = gazetteer().country_surfaces
+    for m in _NAME_RE.finditer(text):
+        after = _OF_COUNTRY.match(text, m.end())
+        if after is None or any(t in _ORG_HEAD_WORDS or t in _STATE_WORDS for t in m.group(0).split()):
+            continue
+        words = after.group("country").split()
+        hit = next((h for k in range(len(words), 0, -1) if (h := surfaces.get(" ".join(words[:k]))) is not None), None)
+        if hit is None or hit[1] in ("capital", "adjective"):
+            continue
+        n = len(found)
+        add(m.group(0), m.start(), None, "of-country")
+        if len(found) > n:
+            found[-1].data["country"] = hit[0]
     # a second full name coordinated with a titled person: "President Jimmy Carter and Deng Xiaoping"
     for m in list(found):
         c = re.match(rf"\s+and\s+(?P<name>{NAME})", text[m.end:])
         if c:
             add(c.group("name"), m.end + c.start("name"), None, "coordinated")
     ms.extend(found)
+
+
+#: a person and the state they come from: "Thelma Krug of Brazil"
+_OF_COUNTRY = re.compile(r"\s+of\s+(?:the\s+)?(?P<country>[A-Z][\w’'-]*(?:\s+(?:and\s+the\s+|and\s+)?[A-Z][\w’'-]*){0,3})(?![\w’'-])")
+_ORG_HEAD_WORDS = set(_ORG_HEADS) | {"Platform", "Panel", "Network", "Fund", "Union", "Group", "Programme", "Program", "Agreement",
+                                     "Treaty", "Convention", "Declaration", "Partnership", "Initiative", "Summit", "Conference",
+                                     "Party", "Congress", "Court", "Coalition", "Movement", "Front", "League", "Church"}
+_STATE_WORDS = {"Republic", "Kingdom", "State", "States", "Islands", "Federal", "Democratic", "People's", "Royal", "Government",
+                "Embassy", "Prime", "Central", "National", "Free", "Grand", "Duchy", "Principality", "Commonwealth", "Sultanate"}
 
 
 def _orgs(text: str, idx: int, ms: list[Mention]) -> None:

@@ -251,7 +251,9 @@ class _Resolver:
                 full = m.data["full"]
                 if AGREEMENT_HEADS.get(full.split()[-1].lower()) or any(a.overlaps(m) for a in ags):
                     continue
-                if re.search(r"\b(?:Ministry|Department|Agency|Office|Council|Commission|Committee|Institute|Foundation|University|Organi[sz]ation|Administration|Authority|Centre|Center|Academy|Society|Secretariat|Corporation|Accelerator|Observatory|Force|Board|Service|Laboratory|Bank)\b", full):
+                if re.search(r"\b(?:Ministry|Department|Agency|Office|Council|Commission|Committee|Institute|Foundation|University|Organi[sz]ation|Administration|Authority|Centre|Center|Academy|Society|Secretariat|Corporation|Accelerator|Observatory|Force|Board|Services?|Laboratory|Bank|Platform|Panel|Network|Fund|Consortium)\b", full) or (
+                    re.search(r"\b(?:Programme|Program)$", full) and re.search(r"\b(?:United Nations|UN)\b", full)
+                ):
                     country = self._country_in(full) or self._possessive_country(text, m.start)
                     kind = "agency" if country else "organisation"
                     full_clean = re.sub(r"^[A-Z][A-Za-z]*(?:'s|’s)\s+", "", full)
@@ -440,6 +442,8 @@ class _Resolver:
                 e.data.setdefault("known", known)
             if m.data.get("post") and not e.data.get("post"):
                 self._set_post(e, m.data["post"], text, m, i)
+            if m.data.get("country") and not e.data.get("country"):
+                e.data["country"] = m.data["country"]  # "Thelma Krug of Brazil"
             for tok in {full.split()[0], full.split()[-1], " ".join(full.split()[-3:]) if len(full.split()) > 3 else full.split()[-1]}:
                 if tok[:1].isupper():
                     self.known_people.setdefault(normalise_name(tok), key)
@@ -700,6 +704,7 @@ class _Resolver:
             "package": {"package"}, "declaration": {"declaration", "declaration of intent"}, "dialogue": {"dialogue"},
             "initiative": {"initiative"}, "extension": {"extension"},
         }.get(head, {head})
+        fallback = None
         for k in reversed(self.agreement_order):
             e = self.out.entities[k]
             k2 = e.data.get("absorbed") or k
@@ -710,9 +715,13 @@ class _Resolver:
                 continue  # introduced in this very sentence: "a protocol that amends the 1979 pact"
             if not e2.data.get("named") and not e2.data.get("complement") and not e2.data.get("mods") and not e2.data.get("poss") and not e2.data.get("counterpart"):
                 continue  # a vague mention ("a partnership that is bearing fruit") is no antecedent
-            if compatible is None or e2.data.get("head") in compatible or (e2.data.get("named") and head in ("treaty", "pact", "agreement", "accord")):
-                return k2
-        return None
+            if e2.data.get("named") and head in _TREATY_HEADS and e2.data.get("head") == head:
+                return k2  # "the treaty": the High Seas Treaty, over the Convention on the Law of the Sea named since
+            if fallback is None and (compatible is None or e2.data.get("head") in compatible or (e2.data.get("named") and head in ("treaty", "pact", "agreement", "accord"))):
+                if head not in _TREATY_HEADS:
+                    return k2
+                fallback = k2
+        return fallback
 
 
 #: what joins two names of one agreement: ", known as the", " (also called", " or the"
