@@ -480,3 +480,20 @@ def test_the_treaty_is_the_one_named_a_treaty_not_a_convention_named_since():
     [treaty] = [a for a in g.subjects(RDF.type, SD.Treaty) if str(g.value(a, RDFS.label)) == "High Seas Treaty"]
     parties = set(g.objects(treaty, SD.party))
     assert {country_iri("MAR"), country_iri("SLE"), country_iri("FRA")} <= parties
+
+
+def test_legislatures_go_betweens_and_outsiders_are_not_parties():
+    from kg.ingest.text import extract
+    from rdflib.namespace import RDF, RDFS
+
+    src = extract(
+        "Title: t\nPublished: 2023-12-14\n\nThe European Union and Chile signed the Interim Trade Agreement (ITA) in Brussels on Wednesday. "
+        "Both the European Parliament and Chile's Congress must still give their consent to the ITA.\n\n"
+        "Negotiations on the agreement were facilitated by Norway and Qatar. "
+        "Countries that are not part of the agreement, such as Brazil, watched closely."
+    )
+    g = src.graph
+    [ita] = [a for a in g.subjects(RDF.type, SD.Agreement) if "Interim Trade Agreement" in str(g.value(a, RDFS.label))]
+    parties = {str(g.value(p, RDFS.label)) for p in g.objects(ita, SD.party)}
+    assert parties == {"European Union", "Chile"}
+    assert not [o for o in g.subjects(RDFS.label, None) if "United States Congress" in str(g.value(o, RDFS.label))]

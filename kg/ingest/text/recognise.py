@@ -138,7 +138,7 @@ _NAMED_AG = re.compile(
     rf"(?:\s+(?:on|for|of|Establishing|establishing)\s+(?!(?:{_WEEKDAY_NAMES}|{_MONTH_NAMES})\b)(?:the\s+)?(?:[A-Z][A-Za-z]*(?:\s+|\b))+)?)"
 )
 _HEAD_FIRST_AG = re.compile(
-    r"(?P<name>(?:Convention|Treaty|Agreement|Initiative|Declaration|Memorandum|Partnership|Charter|Protocol|Roadmap) (?:on|for|of|Establishing|establishing|between) (?:the )?"
+    r"(?P<name>(?:Convention|Treaty|Agreement|Initiative|Declaration|Memorandum|Partnership|Charter|Protocol|Roadmap|Pact|Compact|Accord) (?:on|for|of|Establishing|establishing|between) (?:the )?"
     r"(?:[A-Z][A-Za-z]*(?:-[A-Z][A-Za-z]*)*(?: (?:and|of|on|for|in|the|beyond|between|to) (?:the )?(?=[A-Z])| |\b))+)"
 )
 # generic: "a new bilateral accord", "a memorandum of understanding between X and Y", "IBM's partnership"

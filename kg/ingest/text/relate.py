@@ -65,7 +65,11 @@ _NEGATED = re.compile(r"\b(?:not|never|yet to|has to be|have to be|had to be|to 
 #: a future or expected act: "will sign", "is set to enter into force", "are expected to renew"
 _FUTURE = re.compile(r"\b(?:will|shall|is to|are to|expected to|set to|scheduled to|poised to|plan to|plans to|intend to|intends to)\s+(?:\w+\s+){0,2}$")
 #: a clause that says its actors did not sign ("took part in the negotiations without signing")
-_NOT_PARTY_CLAUSE = re.compile(r"\bwithout (?:signing|ratifying|joining)\b|\b(?:did|have|has) not (?:yet )?(?:sign|ratif|join)|\brefused to sign\b|\bnot (?:a )?part(?:y|ies) to\b")
+_NOT_PARTY_CLAUSE = re.compile(
+    r"\bwithout (?:signing|ratifying|joining)\b|\b(?:did|have|has) not (?:yet )?(?:sign|ratif|join)|\brefused to sign\b|\bnot (?:a )?part(?:y|ies) to\b"
+    # "countries that are not part of the G7's process"; go-betweens: "co-facilitators", "steered the talks", "brokered by"
+    r"|\bnot (?:a )?part of\b|\bco-?facilitat\w*|\bfacilitat(?:ed|ors?|ing)\b|\bsteered\b|\bmediat(?:ed|ors?|ing)\b|\bbrokered\b"
+)
 #: actors named as a comparison: "in the mould of CERN", "like ESA", "such as"
 _COMPARED = re.compile(
     r"\b(?:in the mould of|modelled on|modeled on|similar to|unlike|like|such as|compared with|alongside)\b(?:(?!\b(?:sign|agree|join)\w*\b)[^;:])*$"
@@ -406,6 +410,11 @@ class _Relater:
                 if pf is not None:
                     for p, i in pf.parties.items():
                         af.parties.setdefault(p, i)
+        # a legislature approves an agreement, it is no party to it ("the European Parliament and
+        # Chile's Congress must still give their consent")
+        for af in self.f.agreements.values():
+            for p in [p for p in af.parties if _is_legislature(self.r.entities.get(p))]:
+                del af.parties[p]
         return self.f
 
     def sentence(self, i: int, refs: list[Ref]) -> None:
@@ -823,6 +832,16 @@ class _Relater:
             return None
         best = min(cands, key=lambda d: abs(d.start - pos))
         return resolve_date(best.data, self.published)
+
+
+_LEGISLATURE = re.compile(
+    r"\b(?:Parliament|Congress|Senate|Diet|Bundestag|Bundesrat|Riksdag|Storting|Duma|Knesset|Majlis|Lok Sabha|Rajya Sabha|"
+    r"House of (?:Commons|Lords|Representatives)|National Assembly|Legislative Assembly)\b"
+)
+
+
+def _is_legislature(e: object) -> bool:
+    return e is not None and getattr(e, "kind", None) == "org" and bool(_LEGISLATURE.search(getattr(e, "label", "") or ""))
 
 
 def relate(resolved: Resolved) -> Facts:

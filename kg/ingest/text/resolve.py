@@ -241,6 +241,9 @@ class _Resolver:
             if not free(m):
                 continue
             entry = m.data["entry"]
+            owner = self._possessive_country(text, m.start) if entry.country else None
+            if owner is not None and owner != entry.country:
+                continue  # "Chile's Congress" is not the United States Congress
             if re.search(r"\bthe\s+$", text[: m.start]) and re.match(r"\s+(?:[a-z]+\s+){1,4}(?:programme|program)\b", text[m.end :]):
                 continue  # "the Euratom research and training programme": the name of a programme, not the body
             refs.append(Ref(m, self.org(entry.name, i, surface=m.text)))
