@@ -140,6 +140,13 @@ def phase_kgingest(size: int, workdir: Path, args: argparse.Namespace) -> dict:
     t0 = time.perf_counter()
     src = kg.read(nt, lookup=None)
     t1 = time.perf_counter()
+    if src.bulk_path is not None:
+        # a file this large is streamed into the store and checked there: time the whole ingest
+        [report] = kg.ingest(nt)
+        t3 = time.perf_counter()
+        kg.close()
+        return {"triples": report.triples, "read_s": t1 - t0, "shacl_s": 0.0, "write_s": t3 - t1, "total_s": t3 - t0,
+                "triples_per_s": report.triples / (t3 - t0), "violations": 0, "peak_rss_mb": _rss_mb(), "bulk": True}
     violations = kg.check(src)
     t2 = time.perf_counter()
     kg.store.replace_graphs([(src.meta.graph, iter(src.graph), src.meta.triples())])
@@ -357,7 +364,12 @@ def report(size: int, res: dict[str, dict], info: dict) -> str:
                      f"{rd.get('peak_rss_mb', 0):,.0f} MB ({rd.get('base_rss_mb', 0):,.0f} MB) | {_mem_ratio(b, rd)} |")
         lines.append(f"| store on disk (N-Triples file) | {b.get('disk_mb', 0):,.1f} MB ({b.get('file_mb', 0):,.1f} MB) | – | |")
     k = res.get("kgingest")
-    if k and "total_s" in k:
+    if k and k.get("bulk"):
+        lines.append(
+            f"| `KnowledgeGraph.ingest` path (streamed in chunks, checked in the store by `kg/checks.py`) "
+            f"| {_s(k['total_s'])} ({k['triples_per_s']:,.0f} triples/s, peak {k['peak_rss_mb']:,.0f} MB) | {_s(rd_parse)} | {_ratio(k['total_s'], rd_parse)} |"
+        )
+    elif k and "total_s" in k:
         lines.append(
             f"| `KnowledgeGraph.ingest` path: read {_s(k['read_s'])} + SHACL {_s(k['shacl_s'])} + write {_s(k['write_s'])} "
             f"| {_s(k['total_s'])} ({k['triples_per_s']:,.0f} triples/s, peak {k['peak_rss_mb']:,.0f} MB, {k['violations']} violations) | {_s(rd_parse)} | {_ratio(k['total_s'], rd_parse)} |"
