@@ -497,3 +497,18 @@ def test_legislatures_go_betweens_and_outsiders_are_not_parties():
     parties = {str(g.value(p, RDFS.label)) for p in g.objects(ita, SD.party)}
     assert parties == {"European Union", "Chile"}
     assert not [o for o in g.subjects(RDFS.label, None) if "United States Congress" in str(g.value(o, RDFS.label))]
+
+
+def test_a_described_agreement_named_in_the_next_sentence_is_one_node():
+    from kg.ingest.text import extract
+    from rdflib.namespace import RDF, RDFS
+
+    src = extract(
+        "Title: t\nPublished: 2025-05-21\n\nMember states of the World Health Organization (WHO) on Tuesday adopted the first "
+        "international agreement on pandemic prevention. The WHO Pandemic Agreement was adopted by consensus in Geneva. "
+        "The US health secretary, Robert F. Kennedy Jr., criticised the organisation."
+    )
+    g = src.graph
+    assert len(set(g.subjects(RDF.type, SD.Agreement))) == 1
+    [rfk] = [p for p in g.subjects(RDF.type, SD.Person)]
+    assert str(g.value(rfk, RDFS.label)) == "Robert F. Kennedy Jr." and g.value(rfk, SD.country) == country_iri("USA")

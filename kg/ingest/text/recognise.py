@@ -92,7 +92,11 @@ _POST_COMMA_NAME = re.compile(
     rf"(?P<post>\b[A-Z][\w-]*(?:'s|’s)\s+(?:[A-Z][\w-]*\s+){{0,3}}(?:Secretary|Minister|Commissioner|Ambassador|Director|President|Adviser|Envoy|Chancellor)"
     rf"(?:\s+(?:of|for)\s+[A-Z][^,;:()]*)?),\s+(?P<name>{NAME}),"
 )
-_SAID = re.compile(rf"(?P<name>{NAME})\s+(?:said|says|told|added|announced|signed|called|described|stressed|argued|urged|noted|unveiled)\b")
+_SAID = re.compile(rf"(?P<name>{NAME})\s+(?:said|says|told|added|announced|signed|called|described|stressed|argued|urged|noted|unveiled|criticised|criticized|welcomed|praised|warned|insisted|confirmed|pledged)\b")
+#: "The US health secretary, Robert F. Kennedy Jr., criticised": a lower-case post, then the name between commas
+_LOWER_POST_COMMA = re.compile(
+    rf"\b[Tt]he\s+(?P<post>(?:[A-Z]{{2,5}}\s+|[A-Z][a-z]+(?:'s|’s)?\s+)?(?:[a-z][a-z-]*\s+){{0,3}}(?:{_POST_HEAD_RE})),\s+(?P<name>{NAME}(?:\s+Jr\.)?),"
+)
 
 AGREEMENT_HEADS = {
     "memorandum of understanding": "mou",
@@ -451,6 +455,8 @@ def _people(text: str, idx: int, ms: list[Mention]) -> None:
             shared = post if re.search(r"(?:s|ies)$", post) else None
             add(c.group("name"), m.end("name") + c.start("name"), shared, "coordinated")
     for m in _POST_COMMA_NAME.finditer(text):
+        add(m.group("name"), m.start("name"), m.group("post"), "post-before")
+    for m in _LOWER_POST_COMMA.finditer(text):
         add(m.group("name"), m.start("name"), m.group("post"), "post-before")
     for m in _APPOINTED.finditer(text):
         add(m.group("name"), m.start("name"), m.group("post"), "apposition")

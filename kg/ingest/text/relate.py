@@ -836,7 +836,7 @@ class _Relater:
 
 _LEGISLATURE = re.compile(
     r"\b(?:Parliament|Congress|Senate|Diet|Bundestag|Bundesrat|Riksdag|Storting|Duma|Knesset|Majlis|Lok Sabha|Rajya Sabha|"
-    r"House of (?:Commons|Lords|Representatives)|National Assembly|Legislative Assembly)\b"
+    r"House of (?:Commons|Lords|Representatives)|Assembly)\b"
 )
 
 

@@ -742,6 +742,7 @@ def _strip_det(s: str) -> str:
 def resolve(article: ArticleText, mentions: list[list[Mention]]) -> Resolved:
     """Resolve every mention of an article to article-level entities."""
     r = _Resolver(article, mentions).run()
+    _name_described_agreements(r)
     # redirect references to absorbed agreements
     for refs in r.sentences:
         for ref in refs:
@@ -755,3 +756,26 @@ def resolve(article: ArticleText, mentions: list[list[Mention]]) -> Resolved:
     for k in [k for k, e in r.entities.items() if e.kind == "agreement" and e.data.get("absorbed")]:
         del r.entities[k]
     return r
+
+
+def _name_described_agreements(r: Resolved) -> None:
+    """"Member states adopted the first international agreement on pandemic prevention ... The WHO
+    Pandemic Agreement was adopted by consensus": an agreement described once, then named in the
+    next sentence and nowhere before, with no other agreement introduced in either sentence, is
+    the named one."""
+    ags = [e for e in r.entities.values() if e.kind == "agreement" and not e.data.get("absorbed") and e.sentences]
+    for a in ags:
+        if a.data.get("named") or a.data.get("plural") or a.data.get("group") or len(set(a.sentences)) != 1:
+            continue
+        if not (a.data.get("complement") or a.data.get("mods")):
+            continue  # a bare "an agreement" is left to the resolver's own rules
+        i = a.sentences[0]
+        introduced = [e for e in ags if e is not a and min(e.sentences) in (i, i + 1)]
+        if len(introduced) != 1:
+            continue
+        b = introduced[0]
+        if not b.data.get("named") or min(b.sentences) != i + 1:
+            continue
+        heads = {a.data.get("head"), b.data.get("head")}
+        if len(heads) == 1 or heads <= {"agreement", "treaty", "pact", "accord", "convention", "deal"}:
+            a.data["absorbed"] = b.key
