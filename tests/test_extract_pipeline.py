@@ -512,3 +512,22 @@ def test_a_described_agreement_named_in_the_next_sentence_is_one_node():
     assert len(set(g.subjects(RDF.type, SD.Agreement))) == 1
     [rfk] = [p for p in g.subjects(RDF.type, SD.Person)]
     assert str(g.value(rfk, RDFS.label)) == "Robert F. Kennedy Jr." and g.value(rfk, SD.country) == country_iri("USA")
+
+
+def test_trade_volumes_roles_and_raised_relationships():
+    from kg.ingest.text import extract
+    from rdflib.namespace import RDF, RDFS
+
+    src = extract(
+        "Title: t\nPublished: 2024-03-06\n\nLeaders marked 50 years since Australia became the bloc's first dialogue partner. "
+        "Treasurer Jim Chalmers noted that two-way trade with ASEAN members had passed A$178 billion in 2022. "
+        "Albanese announced A$2 billion for a new investment fund. "
+        "Australia and Laos also raised their relationship to a Comprehensive Strategic Partnership."
+    )
+    g = src.graph
+    amounts = {int(a) for a in g.objects(None, SD.amount)}
+    assert amounts == {2_000_000_000}
+    [csp] = list(g.subjects(RDF.type, SD.Agreement))
+    assert g.value(csp, SD.status) == SD.Signed
+    assert set(g.objects(csp, SD.party)) == {country_iri("AUS"), country_iri("LAO")}
+    assert "Jim Chalmers" in {str(g.value(p, RDFS.label)) for p in g.subjects(RDF.type, SD.Person)}

@@ -46,7 +46,7 @@ _NAME_RE = re.compile(NAME)
 #: heads of post phrases ("defence secretary", "minister of ...", "director-general")
 POST_HEADS = (
     "prime minister", "deputy prime minister", "minister", "ministers", "secretary", "secretaries", "president", "vice president",
-    "vice-president", "chancellor", "vice-chancellor", "administrator", "ambassador", "adviser", "advisers", "advisor",
+    "vice-president", "chancellor", "vice-chancellor", "treasurer", "administrator", "ambassador", "adviser", "advisers", "advisor",
     "advisors", "director-general", "director general", "director", "commissioner", "chief executive", "chair", "chairman",
     "chairwoman", "chairperson", "head", "governor", "mayor", "premier", "vice premier", "envoy", "chief scientist",
     "chief scientific adviser", "undersecretary", "under secretary", "spokesperson", "spokesman", "spokeswoman",
@@ -77,7 +77,7 @@ _APPOS = re.compile(
 # "Commerce Secretary Gina Raimondo", "US Trade Representative Katherine Tai", "Executive Vice-Presidents A and B"
 _CAP_POST = re.compile(
     rf"(?P<post>(?:\b(?:[A-Z][a-z]+|[A-Z]{{2,5}})\s+){{0,3}}\b(?:Secretary|Secretaries|Ministers?|Representative|Vice-Presidents?|Presidents?"
-    rf"|Commissioners?|Director|Envoy|Adviser|Administrator|Governor|Chancellor|Ambassador|Astronaut))\s+(?P<name>{NAME})"
+    rf"|Commissioners?|Director|Envoy|Adviser|Administrator|Governor|Chancellor|Ambassador|Astronaut|Treasurer))\s+(?P<name>{NAME})"
 )
 # "appointed James Mnyupe as its hydrogen commissioner"
 _APPOINTED = re.compile(
@@ -370,7 +370,7 @@ _NOT_NAME_WORDS = {
     "From", "To", "Of", "And", "But", "Or", "If", "This", "That", "These", "Those", "It", "Its", "Their", "His", "Her",
     "Our", "We", "They", "He", "She", "Both", "Some", "Many", "Most", "Among", "Along", "Not", "Rather", "Read", "More",
     "Then", "Now", "Also", "Last", "Next", "Earlier", "Later", "Yet", "Still", "Only", "Much", "Others", "Other", "Every",
-    "Each", "Any", "All", "Such", "Six", "Seven", "Five", "Three", "Two", "Four", "Eight", "Nine", "Ten", "Minister",
+    "Each", "Any", "All", "Such", "Six", "Seven", "Five", "Three", "Two", "Four", "Eight", "Nine", "Ten", "Minister", "Treasurer",
     "President", "Secretary", "Prime", "Chancellor", "Administrator", "Ambassador", "Vice", "Deputy", "Director", "Data",
     "Science", "Research", "Technology", "Agreement", "Accord", "Accords", "Treaty", "Deal", "Partnership", "Government",
     "National", "Federal", "Department", "Ministry", "Agency", "Council", "Commission", "Committee", "Union", "University",
@@ -616,6 +616,8 @@ def _agreements(text: str, idx: int, ms: list[Mention]) -> None:
             continue  # "a set of principles for ...": a description; "basic principles for ..." names an instrument
         if mod_words and mod_words[-1].lower() in _AG_STOP_MODS:
             continue
+        if re.match(r"\s+(?:partners?|members?|countr(?:y|ies)|nations?|states?|status)\b", text[e:]):
+            continue  # "the bloc's first dialogue partner", "partnership countries": a role, no instrument
         if head == "agreement" and text[e:].startswith(" in principle"):
             e += len(" in principle")
         comp = re.match(r"\s+(?P<c>(?:between|on|with|for|of|to|establishing)\s+(?!(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|\d))[^,.;:()]*)", text[e:])

@@ -328,6 +328,8 @@ class _Resolver:
         # money → funding
         for m in ms:
             if m.kind == "money":
+                if _not_funding(text, m):
+                    continue
                 key = f"funding:{m.data['amount']}:{m.data['currency']}"
                 e = self.entity("funding", key, m.text, i, amount=m.data["amount"], currency=m.data["currency"])
                 e.aliases.add(m.text)
@@ -733,6 +735,24 @@ _ALSO_KNOWN_AS = re.compile(r"[^.;]{0,80}?,?\s*\(?(?:(?:also|commonly|better|inf
 _MOU_HEADS = {"memorandum of understanding", "mou", "memorandum", "memoranda", "memorandum of cooperation"}
 #: heads that name the same instrument: "the treaty ... The Convention Establishing ..."
 _TREATY_HEADS = {"treaty", "convention"}
+
+
+#: what an amount measures when it is no funding: trade, costs, the size of an economy or market
+_MEASURE = re.compile(r"\b(?:trade|exports?|imports?|damage|losses|GDP|economic cost|turnover|sales|revenues?)\b", re.I)
+_FUNDING_CUE = re.compile(
+    r"\b(?:fund\w*|invest\w*|grants?|commit\w*|pledg\w*|allocat\w*|provid\w*|financ\w*|budget\w*|spend\w*|spent|contribut\w*|award\w*|loans?|support\w*|backed|backing|earmark\w*)\b",
+    re.I,
+)
+
+
+def _not_funding(text: str, m: Mention) -> bool:
+    """An amount that measures trade or harm ("two-way trade had passed A$178 billion", "their
+    global economic cost exceeded $423 billion"), with no word of funding around it, is no funding
+    (the cost or worth of a programme is: "Pillar II, which is worth €53.5 billion")."""
+    start = max(text.rfind(c, 0, m.start) for c in ".;:") + 1
+    before, after = text[start : m.start], text[m.end : m.end + 40]
+    window = before[-100:] + " " + after
+    return bool(_MEASURE.search(window)) and not _FUNDING_CUE.search(window)
 
 
 def _strip_det(s: str) -> str:
