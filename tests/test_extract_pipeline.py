@@ -531,3 +531,19 @@ def test_trade_volumes_roles_and_raised_relationships():
     assert g.value(csp, SD.status) == SD.Signed
     assert set(g.objects(csp, SD.party)) == {country_iri("AUS"), country_iri("LAO")}
     assert "Jim Chalmers" in {str(g.value(p, RDFS.label)) for p in g.subjects(RDF.type, SD.Person)}
+
+
+def test_a_generic_word_inside_a_defined_name_is_not_a_known_body():
+    from kg.ingest.text import extract
+    from rdflib.namespace import RDF, RDFS
+
+    src = extract(
+        "Title: t\nPublished: 2024-05-10\n\nThe cubesat was built with support from Pakistan's national space agency, "
+        "the Space and Upper Atmosphere Research Commission (SUPARCO), and Imperial College London. "
+        "SUPARCO signed an agreement with the China National Space Administration (CNSA) in Beijing."
+    )
+    g = src.graph
+    labels = {str(g.value(o, RDFS.label)) for o in g.subjects(RDF.type, None) if g.value(o, RDFS.label)}
+    assert "Space and Upper Atmosphere Research Commission" in labels
+    assert "European Commission" not in labels
+    assert any(l.startswith("Imperial College") for l in labels)

@@ -237,9 +237,12 @@ class _Resolver:
             refs.append(Ref(p, e.key))
             taken.append(p)
         # organisations from the gazetteer
+        defined = [(m.start, m.start + len(m.data["full"])) for m in ms if m.kind == "acronym"]
         for m in orgs:
             if not free(m):
                 continue
+            if " " not in m.text and not m.text.isupper() and any(a <= m.start and m.end <= b and (m.start, m.end) != (a, b) for a, b in defined):
+                continue  # "Commission" inside "the Space and Upper Atmosphere Research Commission (SUPARCO)"
             entry = m.data["entry"]
             owner = self._possessive_country(text, m.start) if entry.country else None
             if owner is not None and owner != entry.country:
