@@ -547,3 +547,22 @@ def test_a_generic_word_inside_a_defined_name_is_not_a_known_body():
     assert "Space and Upper Atmosphere Research Commission" in labels
     assert "European Commission" not in labels
     assert any(l.startswith("Imperial College") for l in labels)
+
+
+def test_posts_before_a_name_in_commas_and_countries_that_locate_a_place():
+    from kg.ingest.text import extract
+    from rdflib.namespace import RDF, RDFS
+
+    src = extract(
+        "Title: t\nPublished: 2024-08-28\n\nAustralia and Tuvalu said at the leaders' meeting in Nuku'alofa, Tonga, that the "
+        "Falepili Union treaty had entered into force. The treaty was signed last November in Rarotonga, in the Cook Islands. "
+        "Norway's new chair of senior Arctic officials, Morten Høglund, said the council would survive. A draft was tabled by "
+        "the committee's chair, the Ecuadorian diplomat Luis Vayas Valdivieso, on Sunday."
+    )
+    g = src.graph
+    [treaty] = list(g.subjects(RDF.type, SD.Agreement))
+    assert str(g.value(treaty, RDFS.label)) == "Falepili Union treaty"
+    assert set(g.objects(treaty, SD.party)) == {country_iri("AUS"), country_iri("TUV")}
+    people = {str(g.value(p, RDFS.label)): g.value(p, SD.country) for p in g.subjects(RDF.type, SD.Person)}
+    assert people["Morten Høglund"] == country_iri("NOR")
+    assert people["Luis Vayas Valdivieso"] == country_iri("ECU")

@@ -96,6 +96,8 @@ def _world_demonyms_and_capitals(countries: CountryIndex) -> list[tuple[str, str
         dem = info.get("demonym")
         if dem and counts[dem] == 1:
             out.append((dem, c.alpha3, "adjective"))
+            if dem.endswith("ean"):  # the other common spelling: "Ecuadorean" and "Ecuadorian"
+                out.append((dem[:-3] + "ian", c.alpha3, "adjective"))
         cap = info.get("capital")
         if cap and (info.get("population") or 0) >= 1_000_000 and cap not in _CAPITAL_STOP:
             plain = unicodedata.normalize("NFKD", cap).encode("ascii", "ignore").decode()

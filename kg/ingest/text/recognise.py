@@ -48,7 +48,7 @@ POST_HEADS = (
     "prime minister", "deputy prime minister", "minister", "ministers", "secretary", "secretaries", "president", "vice president",
     "vice-president", "chancellor", "vice-chancellor", "treasurer", "administrator", "ambassador", "adviser", "advisers", "advisor",
     "advisors", "director-general", "director general", "director", "commissioner", "chief executive", "chair", "chairman",
-    "chairwoman", "chairperson", "head", "governor", "mayor", "premier", "vice premier", "envoy", "chief scientist",
+    "chairwoman", "chairperson", "head", "governor", "mayor", "premier", "vice premier", "envoy", "diplomat", "chief scientist",
     "chief scientific adviser", "undersecretary", "under secretary", "spokesperson", "spokesman", "spokeswoman",
     "president-elect", "king", "queen", "senator", "foreign minister", "deputy minister", "state secretary",
     "counterpart", "astronaut", "councillor", "federal councillor", "minister of state",
@@ -95,7 +95,8 @@ _POST_COMMA_NAME = re.compile(
 _SAID = re.compile(rf"(?P<name>{NAME})\s+(?:said|says|told|added|announced|signed|called|described|stressed|argued|urged|noted|unveiled|criticised|criticized|welcomed|praised|warned|insisted|confirmed|pledged)\b")
 #: "The US health secretary, Robert F. Kennedy Jr., criticised": a lower-case post, then the name between commas
 _LOWER_POST_COMMA = re.compile(
-    rf"\b[Tt]he\s+(?P<post>(?:[A-Z]{{2,5}}\s+|[A-Z][a-z]+(?:'s|’s)?\s+)?(?:[a-z][a-z-]*\s+){{0,3}}(?:{_POST_HEAD_RE})),\s+(?P<name>{NAME}(?:\s+Jr\.)?),"
+    rf"\b(?:[Tt]he\s+(?:[a-z]+(?:'s|’s)\s+)?|(?=[A-Z][a-z]+(?:'s|’s)\s))(?P<post>(?:[A-Z]{{2,5}}\s+|[A-Z][a-z]+(?:'s|’s)?\s+)?(?:[a-z][a-z-]*\s+){{0,3}}(?:{_POST_HEAD_RE})"
+    rf"(?:\s+(?:of|for)\s+(?:[a-z]+\s+){{0,3}}?(?:[A-Z][\w-]*\s*){{0,3}}?[a-z]*)?),\s+(?P<name>{NAME}(?:\s+Jr\.)?),"
 )
 
 AGREEMENT_HEADS = {
@@ -550,6 +551,11 @@ _COOPERATION_TALKS = re.compile(
 )
 
 
+_CAP_NAME_LOWER_HEAD = re.compile(
+    r"\bthe\s+(?P<caps>(?:[A-Z][\w'’-]+\s+){1,3})(?P<head>treaty|pact|accord|accords|agreement|deal|partnership|declaration|charter|convention)\b(?!\s+(?:of|on|between|with)\b)"
+)
+
+
 def _agreements(text: str, idx: int, ms: list[Mention]) -> None:
     for m in _COOPERATION_TALKS.finditer(text):
         ms.append(Mention("agreement", m.start("np"), m.end("np"), m.group("np"), idx, {
@@ -575,6 +581,20 @@ def _agreements(text: str, idx: int, ms: list[Mention]) -> None:
             if any(s <= start < e for s, e, _ in named):
                 continue
             named.append((start, start + len(name), name))
+    # "the Falepili Union treaty", "the Windsor Framework agreement": a proper name before a lower-case head
+    g = gazetteer()
+    for m in _CAP_NAME_LOWER_HEAD.finditer(text):
+        words = m.group("caps").split()
+        if any(w in _MONTH_WORDS for w in words) or words[0] in _NOT_NAME_WORDS:
+            continue
+        if all(w.rstrip("'’s") in g.country_surfaces or w in g.country_surfaces or "-" in w or "–" in w for w in words):
+            continue  # "the EU agreement", "the Australia-Tuvalu treaty": labelled by the parties elsewhere
+        if g.org(" ".join(words)) is not None or g.org(words[0]) is not None:
+            continue  # "the NASA agreement": a body's agreement
+        start = m.start("caps")
+        if any(s_ <= start < e_ for s_, e_, _ in named):
+            continue
+        named.append((start, m.end("head"), text[start : m.end("head")]))
     for start, end, name in named:
         head = _head_of(name)
         ms.append(Mention("agreement", start, end, name, idx, {"named": True, "head": head, "kind": AGREEMENT_HEADS.get(head, "agreement")}))

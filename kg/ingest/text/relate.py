@@ -622,6 +622,9 @@ class _Relater:
                 # "China has repeatedly criticised AUKUS": an opponent, not a party
                 if _OPPOSED.match(text[x.end : cl[1]]):
                     continue
+                # "in Rarotonga, in the Cook Islands", "in Nuku'alofa, Tonga": the country locates a place
+                if any(p.end <= x.start and re.fullmatch(r",\s+(?:in\s+)?(?:the\s+)?", text[p.end : x.start]) for p in places):
+                    continue
                 # "American and Japanese universities": a country adjective before a plural noun is no actor
                 if x.mention.kind == "country" and x.mention.data.get("how") == "adjective" and re.match(r"(?:\s+and\s+[A-Z]\w+)?\s+[a-z]+s\b", text[x.end :]) and not (a.start <= x.start < span_end):
                     continue
