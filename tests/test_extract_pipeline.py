@@ -566,3 +566,20 @@ def test_posts_before_a_name_in_commas_and_countries_that_locate_a_place():
     people = {str(g.value(p, RDFS.label)): g.value(p, SD.country) for p in g.subjects(RDF.type, SD.Person)}
     assert people["Morten Høglund"] == country_iri("NOR")
     assert people["Luis Vayas Valdivieso"] == country_iri("ECU")
+
+
+def test_a_conversion_is_the_same_money_and_acronyms_do_not_break_a_list_of_parties():
+    from kg.ingest.text import extract
+    from rdflib.namespace import RDF, RDFS
+
+    src = extract(
+        "Title: t\nPublished: 2025-08-31\n\nThe implementing arrangement, signed in Tokyo on Friday by the Indian Space Research "
+        "Organisation (ISRO) and the Japan Aerospace Exploration Agency (JAXA), covers the lunar mission. The leaders set a target "
+        "of ¥10 trillion (about $68bn) in private investment, and Japan will provide €5m, $3m and £2m for training."
+    )
+    g = src.graph
+    [arr] = list(g.subjects(RDF.type, SD.Agreement))
+    assert {str(g.value(p, RDFS.label)) for p in g.objects(arr, SD.party)} == {
+        "Indian Space Research Organisation", "Japan Aerospace Exploration Agency"}
+    amounts = sorted(int(a) for a in g.objects(None, SD.amount))
+    assert amounts == [2_000_000, 3_000_000, 5_000_000, 10_000_000_000_000]

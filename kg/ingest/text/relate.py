@@ -257,6 +257,11 @@ def _actor_list(text: str, pos: int, actors: list[Ref]) -> list[Ref]:
     cur = pos
     for x in sorted((x for x in actors if x.start >= pos), key=lambda x: x.start):
         gap = text[cur : x.start]
+        if out and x.key == out[-1].key and re.fullmatch(r"\s*\(\s*", gap):
+            # "the Indian Space Research Organisation (ISRO) and ...": the acronym defined on the way
+            close = re.match(r"\s*\)", text[x.end :])
+            cur = x.end + (close.end() if close else 0)
+            continue
         if not out:
             ok = re.fullmatch(r"(?:the\s+)?(?:[\w-]+\s+){0,3}?(?:(?:countries|nations|states|members|partners|governments|parties)\s*:\s*)?(?:the\s+)?", gap)
             ok = ok and (not gap.strip() or ":" in gap or gap.strip() in ("the",))

@@ -329,14 +329,21 @@ class _Resolver:
         # agreements
         self._agreements(i, text, [a for a in ags if not any(a.overlaps(t) for t in taken if t.kind in ("person", "place"))], refs, [t for t in taken if t.kind == "agreement"])
         # money → funding
-        for m in ms:
+        previous: tuple[Mention, str] | None = None
+        for m in sorted((m for m in ms if m.kind == "money"), key=lambda m: m.start):
             if m.kind == "money":
                 if _not_funding(text, m):
+                    continue
+                if previous is not None and _CONVERSION.fullmatch(text[previous[0].end : m.start]):
+                    # "¥10 trillion (about $68bn)", "€53.5 billion, or roughly NZ$90 billion": the same money
+                    self.out.entities[previous[1]].aliases.add(m.text)
+                    refs.append(Ref(m, previous[1]))
                     continue
                 key = f"funding:{m.data['amount']}:{m.data['currency']}"
                 e = self.entity("funding", key, m.text, i, amount=m.data["amount"], currency=m.data["currency"])
                 e.aliases.add(m.text)
                 refs.append(Ref(m, key))
+                previous = (m, key)
         # events
         for m in ms:
             # an event's name may hold its host, place or people ("Deng's visit to the United States")
@@ -708,7 +715,7 @@ class _Resolver:
             "agreement": None, "pact": None, "deal": {"deal", "agreement"}, "accord": {"accord", "accords"},
             "accords": {"accord", "accords"}, "treaty": {"treaty", "convention", "agreement"}, "convention": {"convention", "treaty"},
             "partnership": {"partnership"}, "memorandum of understanding": _MOU_HEADS, "mou": _MOU_HEADS,
-            "memorandum": _MOU_HEADS, "memorandum of cooperation": _MOU_HEADS, "protocol": {"protocol"}, "arrangement": {"arrangement"},
+            "memorandum": _MOU_HEADS, "memorandum of cooperation": _MOU_HEADS, "protocol": {"protocol"}, "arrangement": {"arrangement", "agreement"},
             "package": {"package"}, "declaration": {"declaration", "declaration of intent"}, "dialogue": {"dialogue"},
             "initiative": {"initiative"}, "extension": {"extension"},
         }.get(head, {head})
@@ -746,6 +753,11 @@ _FUNDING_CUE = re.compile(
     r"\b(?:fund\w*|invest\w*|grants?|commit\w*|pledg\w*|allocat\w*|provid\w*|financ\w*|budget\w*|spend\w*|spent|contribut\w*|award\w*|loans?|support\w*|backed|backing|earmark\w*)\b",
     re.I,
 )
+
+
+#: what lies between an amount and its conversion into another currency
+_HEDGE = r"(?:about|around|roughly|some|approximately|nearly|almost|just over|over|more than|up to|equivalent to)"
+_CONVERSION = re.compile(rf"\s*\(\s*(?:{_HEDGE}\s+)?|,?\s+or\s+(?:{_HEDGE}\s+)?|,\s+{_HEDGE}\s+")
 
 
 def _not_funding(text: str, m: Mention) -> bool:
