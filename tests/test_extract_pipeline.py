@@ -583,3 +583,19 @@ def test_a_conversion_is_the_same_money_and_acronyms_do_not_break_a_list_of_part
         "Indian Space Research Organisation", "Japan Aerospace Exploration Agency"}
     amounts = sorted(int(a) for a in g.objects(None, SD.amount))
     assert amounts == [2_000_000, 3_000_000, 5_000_000, 10_000_000_000_000]
+
+
+def test_a_cooperation_statement_and_a_senior_official():
+    from kg.ingest.text import extract
+    from rdflib.namespace import RDF, RDFS
+
+    src = extract(
+        "Title: t\nPublished: 2023-04-28\n\nSouth Korea and the United States have agreed to pool research in quantum computing "
+        "under a quantum cooperation statement signed in Washington this week. Russia's senior Arctic official, Nikolay "
+        "Korchunov, presided over a final plenary in Salekhard."
+    )
+    g = src.graph
+    [st] = list(g.subjects(RDF.type, SD.Agreement))
+    assert set(g.objects(st, SD.party)) == {country_iri("KOR"), country_iri("USA")} and g.value(st, SD.status) == SD.Signed
+    people = {str(g.value(p, RDFS.label)): g.value(p, SD.country) for p in g.subjects(RDF.type, SD.Person)}
+    assert people == {"Nikolay Korchunov": country_iri("RUS")}

@@ -53,6 +53,7 @@ POST_HEADS = (
     "president-elect", "king", "queen", "senator", "foreign minister", "deputy minister", "state secretary",
     "counterpart", "astronaut", "councillor", "federal councillor", "minister of state",
     "representative", "high representative", "permanent representative", "executive vice-president", "executive vice-presidents",
+    "senior official", "senior arctic official",
 )
 _POST_HEAD_RE = "|".join(sorted((re.escape(h) for h in POST_HEADS), key=len, reverse=True))
 _TITLES = (
@@ -95,7 +96,7 @@ _POST_COMMA_NAME = re.compile(
 _SAID = re.compile(rf"(?P<name>{NAME})\s+(?:said|says|told|added|announced|signed|called|described|stressed|argued|urged|noted|unveiled|criticised|criticized|welcomed|praised|warned|insisted|confirmed|pledged)\b")
 #: "The US health secretary, Robert F. Kennedy Jr., criticised": a lower-case post, then the name between commas
 _LOWER_POST_COMMA = re.compile(
-    rf"\b(?:[Tt]he\s+(?:[a-z]+(?:'s|’s)\s+)?|(?=[A-Z][a-z]+(?:'s|’s)\s))(?P<post>(?:[A-Z]{{2,5}}\s+|[A-Z][a-z]+(?:'s|’s)?\s+)?(?:[a-z][a-z-]*\s+){{0,3}}(?:{_POST_HEAD_RE})"
+    rf"\b(?:[Tt]he\s+(?:[a-z]+(?:'s|’s)\s+)?|(?=[A-Z][a-z]+(?:'s|’s)\s))(?P<post>(?:[A-Z]{{2,5}}\s+|[A-Z][a-z]+(?:'s|’s)?\s+)?(?:[a-z][a-z-]*\s+){{0,3}}(?i:{_POST_HEAD_RE})"
     rf"(?:\s+(?:of|for)\s+(?:[a-z]+\s+){{0,3}}?(?:[A-Z][\w-]*\s*){{0,3}}?[a-z]*)?),\s+(?P<name>{NAME}(?:\s+Jr\.)?),"
 )
 
@@ -113,6 +114,8 @@ AGREEMENT_HEADS = {
     "communication of intent": "declaration",
     "declaration": "declaration",
     "joint statement": "statement",
+    "cooperation statement": "statement",
+    "statement of intent": "declaration",
     "agreement": "agreement",
     "accord": "accord",
     "accords": "accord",
