@@ -599,3 +599,20 @@ def test_a_cooperation_statement_and_a_senior_official():
     assert set(g.objects(st, SD.party)) == {country_iri("KOR"), country_iri("USA")} and g.value(st, SD.status) == SD.Signed
     people = {str(g.value(p, RDFS.label)): g.value(p, SD.country) for p in g.subjects(RDF.type, SD.Person)}
     assert people == {"Nikolay Korchunov": country_iri("RUS")}
+
+
+def test_talks_that_failed_convention_centres_and_port_cities():
+    from kg.ingest.text import extract
+    from rdflib.namespace import RDF, RDFS
+
+    src = extract(
+        "Title: t\nPublished: 2024-12-02\n\nNegotiators from more than 170 countries, among them Mexico and Panama, failed to agree "
+        "a global treaty to end plastic pollution in the South Korean port city of Busan, and will resume talks next year. "
+        "The session was held at the BEXCO convention centre."
+    )
+    g = src.graph
+    [treaty] = list(g.subjects(RDF.type, SD.Agreement))
+    assert g.value(treaty, SD.status) == SD.UnderNegotiation
+    assert country_iri("KOR") not in set(g.objects(treaty, SD.party))
+    places = {str(g.value(p, RDFS.label)) for p in g.subjects(RDF.type, SD.Place)}
+    assert {"Busan", "BEXCO convention centre"} <= places

@@ -555,7 +555,7 @@ _COOPERATION_TALKS = re.compile(
 
 
 _CAP_NAME_LOWER_HEAD = re.compile(
-    r"\bthe\s+(?P<caps>(?:[A-Z][\w'’-]+\s+){1,3})(?P<head>treaty|pact|accord|accords|agreement|deal|partnership|declaration|charter|convention)\b(?!\s+(?:of|on|between|with)\b)"
+    r"\bthe\s+(?P<caps>(?:[A-Z][\w'’-]+\s+){1,3})(?P<head>treaty|pact|accord|accords|agreement|deal|partnership|declaration|charter|convention)\b(?!\s+(?:of|on|between|with|centres?|centers?|halls?)\b)"
 )
 
 
@@ -640,7 +640,7 @@ def _agreements(text: str, idx: int, ms: list[Mention]) -> None:
             continue  # "a set of principles for ...": a description; "basic principles for ..." names an instrument
         if mod_words and mod_words[-1].lower() in _AG_STOP_MODS:
             continue
-        if re.match(r"\s+(?:partners?|members?|countr(?:y|ies)|nations?|states?|status)\b", text[e:]):
+        if re.match(r"\s+(?:partners?|members?|countr(?:y|ies)|nations?|states?|status|centres?|centers?|halls?)\b", text[e:]):
             continue  # "the bloc's first dialogue partner", "partnership countries": a role, no instrument
         if head == "agreement" and text[e:].startswith(" in principle"):
             e += len(" in principle")
@@ -648,7 +648,7 @@ def _agreements(text: str, idx: int, ms: list[Mention]) -> None:
         complement = comp.group("c") if comp else ""
         complement = re.split(r"\s+(?:which|that|who|signed|was|were|is|are|will|would|has|had|during|after|before|as|while|when|but|and (?:to|is|was|will))\b", complement)[0]
         # "... on green hydrogen in Berlin on Friday": where and when it was signed are not part of its name
-        complement = re.split(rf"\s+(?:in|at)\s+(?=[A-Z])|\s+on\s+(?=(?:{_WEEKDAY_NAMES}|{_MONTH_NAMES}|\d))|\s+(?:last|this|next)\s+(?=week|month|year)", complement)[0]
+        complement = re.split(rf"\s+(?:in|at)\s+(?:the\s+)?(?=[A-Z])|\s+on\s+(?=(?:{_WEEKDAY_NAMES}|{_MONTH_NAMES}|\d))|\s+(?:last|this|next)\s+(?=week|month|year)", complement)[0]
         complement = " ".join(complement.split()[:14]).rstrip("”\"'’")
         start = mods[-1].start() if mods else s
         if re.search(r"\b(?:is|was|are|were|remains?|remained|became|becomes)\s+(?:one of|among)\s+(?:the\s+)?(?:[\w-]+\s+){0,3}$", text[:start]):
@@ -720,13 +720,15 @@ def _dates(text: str, idx: int, ms: list[Mention]) -> None:
 
 #: buildings and facilities named by a capitalised name and a common noun: "the Willard
 #: InterContinental hotel", "its Hiroshima plant", "the ESPRIT refuelling and communications module"
-_FACILITY_NOUNS = "hotel|plant|factory|facility|laboratory|campus|module|airlock|spaceport|shipyard|mine"
+_FACILITY_NOUNS = "hotel|plant|factory|facility|laboratory|campus|module|airlock|spaceport|shipyard|mine|convention centre|convention center|exhibition centre|conference centre|conference center"
 _FACILITY = re.compile(
     rf"\b(?:the|its|their|a|an|at|in|[A-Z][\w-]*(?:'s|’s))\s+(?P<name>(?:[A-Z][\w-]*|[A-Z]{{2,}}\d*)(?:\s+(?:and\s+|of\s+)?(?:[A-Z][\w-]*|[A-Z]{{2,}}\d*))*)"
     rf"(?P<mods>(?:\s+[a-z][a-z-]+(?:\s+and\s+[a-z][a-z-]+)?)?)\s+(?P<noun>{_FACILITY_NOUNS})\b"
 )
 #: areas named by a capitalised name and an area noun: "South Africa's Karoo region" → "Karoo"
 _AREA = re.compile(r"\b(?:the|[A-Z][\w-]*(?:'s|’s))\s+(?P<name>[A-Z][\w-]+(?:\s+[A-Z][\w-]+)*)\s+(?:region|province|district|desert|valley|peninsula|basin)\b")
+#: "the South Korean port city of Busan", "the island of Hainan": a place named by what it is
+_CITY_OF = re.compile(r"\b(?:city|town|port|capital|island|province|state|region|village) of (?P<name>[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)?)")
 #: "a Barcelona-based joint undertaking": the place a body is based in
 _BASED = re.compile(r"\b(?P<name>[A-Z][a-zà-ÿ]+(?:\s+[A-Z][a-zà-ÿ]+)?)-based\b")
 #: an apposition that says what a name is: "Gateway, the space station NASA ... plan"
@@ -763,7 +765,7 @@ def _places(text: str, idx: int, ms: list[Mention]) -> None:
             continue
         label = f"{name} {m.group('noun')}"
         ms.append(Mention("place", m.start("name"), m.end("noun"), m.group(0)[m.start("name") - m.start():], idx, {"prep": "at", "the": True, "facility": True, "label": label}))
-    for rx in (_AREA, _BASED, _APPOS_VENUE):
+    for rx in (_AREA, _BASED, _APPOS_VENUE, _CITY_OF):
         for m in rx.finditer(text):
             name = m.group("name")
             if name in g.country_surfaces and g.country_surfaces[name][1] != "capital":

@@ -54,7 +54,7 @@ STATUS_CUES: list[tuple[str, re.Pattern]] = [
     ("renewed", re.compile(r"\brenew(?:ed|al|s|ing)?\b")),
     ("withdrawn", re.compile(r"\bwithdr(?:ew|awn|aw|awing)\b|\babandoned\b|\bpulled out\b|\bscrapped\b|\bwalked away from\b|\bbroke off\b|\bterminated\b|\bleft(?= the\b)|\bquit\b|\bexit(?:ed|ing)?\b")),
     ("expired", re.compile(r"\bexpired\b|\blapsed\b")),
-    ("under negotiation", re.compile(r"\bnegotiat(?:e|es|ed|ing|ion|ions|ors?)\b")),
+    ("under negotiation", re.compile(r"\bnegotiat(?:e|es|ed|ing|ion|ions|ors?)\b|\bfailed to (?:agree|reach|conclude|finali[sz]e)\b|\bresume (?:the )?talks\b")),
     ("in discussion", re.compile(r"\bin (?:early |initial |preliminary )?(?:talks|discussions)\b|\bdiscuss(?:ing|ions)\b|\bconsidering\b|\bexploring\b|\bconsultations\b")),
     ("signed", re.compile(r"\bsign(?:ed|s|ing)?\b|\bsignature\b|\bsignator(?:y|ies)\b|\bconcluded\b|\badopt(?:ed|ion)\b|\b(?:raised|raise|upgraded|upgrade|elevated|elevate)d? (?:(?:their|its|the|bilateral) )?(?:relations|relationship|ties) to\b")),
     ("announced", re.compile(r"\bannounc(?:ed|es|ing|ement)\b|\bunveil(?:ed|s|ing)?\b|\blaunch(?:ed|es|ing)?\b|\breleased\b|\bagreed\b|\bendorsed\b|\bestablished\b|\bset up\b")),
@@ -626,6 +626,9 @@ class _Relater:
                     continue
                 # "China has repeatedly criticised AUKUS": an opponent, not a party
                 if _OPPOSED.match(text[x.end : cl[1]]):
+                    continue
+                # "the South Korean port city of Busan": a place's country, no party
+                if x.mention.kind == "country" and re.match(r"\s+(?:port\s+|coastal\s+|northern\s+|southern\s+)?(?:city|town|capital|island|village|region)\b", text[x.end :]):
                     continue
                 # "in Rarotonga, in the Cook Islands", "in Nuku'alofa, Tonga": the country locates a place
                 if any(p.end <= x.start and re.fullmatch(r",\s+(?:in\s+)?(?:the\s+)?", text[p.end : x.start]) for p in places):
