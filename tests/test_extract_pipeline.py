@@ -616,3 +616,20 @@ def test_talks_that_failed_convention_centres_and_port_cities():
     assert country_iri("KOR") not in set(g.objects(treaty, SD.party))
     places = {str(g.value(p, RDFS.label)) for p in g.subjects(RDF.type, SD.Place)}
     assert {"Busan", "BEXCO convention centre"} <= places
+
+
+def test_withdrawal_by_taking_out_leaders_named_by_their_administration_and_money_packages():
+    from kg.ingest.text import extract
+    from rdflib.namespace import RDF, RDFS
+
+    src = extract(
+        "Title: t\nPublished: 2025-07-23\n\nExecutive orders signed in January began taking the United States out of the Paris "
+        "Agreement on climate change. The administration of Ronald Reagan left UNESCO in 1984. UNESCO's director-general, "
+        "Audrey Azoulay, said she regretted it. Germany released €35m as part of a wider €200m package of climate support."
+    )
+    g = src.graph
+    [paris] = [a for a in g.subjects(RDF.type, SD.Agreement) if "Paris" in str(g.value(a, RDFS.label))]
+    assert g.value(paris, SD.status) == SD.Withdrawn
+    assert not [a for a in g.subjects(RDF.type, SD.Agreement) if "package" in str(g.value(a, RDFS.label))]
+    people = {str(g.value(p, RDFS.label)) for p in g.subjects(RDF.type, SD.Person)}
+    assert {"Ronald Reagan", "Audrey Azoulay"} <= people

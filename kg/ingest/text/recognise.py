@@ -94,9 +94,10 @@ _POST_COMMA_NAME = re.compile(
     rf"(?:\s+(?:of|for)\s+[A-Z][^,;:()]*)?),\s+(?P<name>{NAME}),"
 )
 _SAID = re.compile(rf"(?P<name>{NAME})\s+(?:said|says|told|added|announced|signed|called|described|stressed|argued|urged|noted|unveiled|criticised|criticized|welcomed|praised|warned|insisted|confirmed|pledged)\b")
+_LEADER_OF = re.compile(rf"\b(?:administration|government|presidency|premiership) of (?P<name>{NAME})")
 #: "The US health secretary, Robert F. Kennedy Jr., criticised": a lower-case post, then the name between commas
 _LOWER_POST_COMMA = re.compile(
-    rf"\b(?:[Tt]he\s+(?:[a-z]+(?:'s|’s)\s+)?|(?=[A-Z][a-z]+(?:'s|’s)\s))(?P<post>(?:[A-Z]{{2,5}}\s+|[A-Z][a-z]+(?:'s|’s)?\s+)?(?:[a-z][a-z-]*\s+){{0,3}}(?i:{_POST_HEAD_RE})"
+    rf"\b(?:[Tt]he\s+(?:[a-z]+(?:'s|’s)\s+)?|(?=[A-Z][\w-]*(?:'s|’s)\s))(?P<post>(?:[A-Z][\w-]*(?:'s|’s)\s+|[A-Z]{{2,5}}\s+|[A-Z][a-z]+\s+)?(?:[a-z][a-z-]*\s+){{0,3}}(?i:{_POST_HEAD_RE})"
     rf"(?:\s+(?:of|for)\s+(?:[a-z]+\s+){{0,3}}?(?:[A-Z][\w-]*\s*){{0,3}}?[a-z]*)?),\s+(?P<name>{NAME}(?:\s+Jr\.)?),"
 )
 
@@ -476,6 +477,8 @@ def _people(text: str, idx: int, ms: list[Mention]) -> None:
         add(m.group("name"), m.start("name"), post, "apposition")
     for m in _SAID.finditer(text):
         add(m.group("name"), m.start("name"), None, "speaker")
+    for m in _LEADER_OF.finditer(text):  # "the administration of Ronald Reagan"
+        add(m.group("name"), m.start("name"), None, "speaker")
     # "Jim Skea of the United Kingdom", "Helen Roy of the United Kingdom, Aníbal Pauchard of Chile":
     # a name followed by the state it comes from (not "Bank of England": no body or state word)
     surfaces = gazetteer().country_surfaces
@@ -640,6 +643,8 @@ def _agreements(text: str, idx: int, ms: list[Mention]) -> None:
             continue  # "a set of principles for ...": a description; "basic principles for ..." names an instrument
         if mod_words and mod_words[-1].lower() in _AG_STOP_MODS:
             continue
+        if head == "package" and _MONEY.search(text[max(0, s - 30) : s]):
+            continue  # "a wider €200m package of climate support": money, not an agreement
         if re.match(r"\s+(?:partners?|members?|countr(?:y|ies)|nations?|states?|status|centres?|centers?|halls?)\b", text[e:]):
             continue  # "the bloc's first dialogue partner", "partnership countries": a role, no instrument
         if head == "agreement" and text[e:].startswith(" in principle"):

@@ -52,7 +52,7 @@ STATUS_CUES: list[tuple[str, re.Pattern]] = [
     ("agreed in principle", re.compile(r"\b(?:agreement|agreed) in principle\b|\bin principle\b")),
     ("in force", re.compile(r"\b(?:entered|enters|came|comes|come|enter|entering|coming) into force\b|\bin force\b|\btook effect\b|\bfounding members\b|\bprovisionally appl(?:ied|ies)\b")),
     ("renewed", re.compile(r"\brenew(?:ed|al|s|ing)?\b")),
-    ("withdrawn", re.compile(r"\bwithdr(?:ew|awn|aw|awing)\b|\babandoned\b|\bpulled out\b|\bscrapped\b|\bwalked away from\b|\bbroke off\b|\bterminated\b|\bleft(?= the\b)|\bquit\b|\bexit(?:ed|ing)?\b")),
+    ("withdrawn", re.compile(r"\bwithdr(?:ew|awn|aw|awing)\b|\babandoned\b|\bpulled out\b|\bscrapped\b|\bwalked away from\b|\bbroke off\b|\bterminated\b|\bleft(?= the\b)|\bquit\b|\bexit(?:ed|ing)?\b|\b(?:take|takes|took|taking|pull|pulls|pulling)\s+(?:[\w-]+\s+){0,3}out of\b")),
     ("expired", re.compile(r"\bexpired\b|\blapsed\b")),
     ("under negotiation", re.compile(r"\bnegotiat(?:e|es|ed|ing|ion|ions|ors?)\b|\bfailed to (?:agree|reach|conclude|finali[sz]e)\b|\bresume (?:the )?talks\b")),
     ("in discussion", re.compile(r"\bin (?:early |initial |preliminary )?(?:talks|discussions)\b|\bdiscuss(?:ing|ions)\b|\bconsidering\b|\bexploring\b|\bconsultations\b")),
