@@ -368,10 +368,11 @@ class _Emitter:
         for key, e in r.entities.items():
             if e.kind in ("country", "org", "person", "place"):
                 self.node(key)
-        # countries known only from the gazetteer (an agency's country): the sentence naming the agency
+        # countries known only from the gazetteer (an agency's country, a capital's country): the
+        # sentence naming the agency or the city
         for c in set(self.g.subjects(RDF.type, SD.Country)):
             if (c, SD.evidence, None) not in self.g:
-                for holder in self.g.subjects(SD.country, c):
+                for holder in [*self.g.subjects(SD.country, c), *self.g.subjects(SD.locatedIn, c)]:
                     for ev in list(self.g.objects(holder, SD.evidence))[:1]:
                         self.g.add((c, SD.evidence, ev))
         return self.g
