@@ -6,6 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from rdflib.namespace import RDF, RDFS, SKOS
 
 from kg.ingest.text.extractor import Extractor, extractors, get_extractor
 from kg.ingest.text.recognise import recognise
@@ -437,17 +438,25 @@ def test_two_agreements_of_one_article_with_the_same_label_stay_two():
         assert len(set(src.graph.objects(a, SD.signedOn))) <= 1  # valid: one signing date each
 
 
-def test_a_name_followed_by_its_state_is_a_person_of_that_nationality():
+def article_graph(body: str):
+    """The extracted graph of a one-paragraph article (published 2024-06-01)."""
     from kg.ingest.text import extract
-    from rdflib.namespace import RDF, RDFS
 
-    src = extract(
-        "Title: t\nPublished: 2023-09-04\n\nThe assessment was led by Helen Roy of the United Kingdom, "
+    return extract("Title: t\nPublished: 2024-06-01\n\n" + body).graph
+
+
+def people_of(g) -> dict[str, object]:
+    """Each person's label and country."""
+    return {str(g.value(p, RDFS.label)): g.value(p, SD.country) for p in g.subjects(RDF.type, SD.Person)}
+
+
+def test_a_name_followed_by_its_state_is_a_person_of_that_nationality():
+    g = article_graph(
+        "The assessment was led by Helen Roy of the United Kingdom, "
         "Aníbal Pauchard of Chile and Peter Stoett of Canada. Nguyen Phu Trong, General Secretary of the "
         "Communist Party of Vietnam, met the Bank of England's governor."
     )
-    g = src.graph
-    people = {str(g.value(p, RDFS.label)): g.value(p, SD.country) for p in g.subjects(RDF.type, SD.Person)}
+    people = people_of(g)
     assert people["Helen Roy"] == country_iri("GBR")
     assert people["Aníbal Pauchard"] == country_iri("CHL")
     assert people["Peter Stoett"] == country_iri("CAN")
@@ -455,44 +464,32 @@ def test_a_name_followed_by_its_state_is_a_person_of_that_nationality():
 
 
 def test_an_acronym_defined_for_a_platform_is_an_organisation_with_its_full_name():
-    from kg.ingest.text import extract
-    from rdflib.namespace import RDFS, SKOS
-
-    src = extract(
-        "Title: t\nPublished: 2023-09-04\n\nThe report of the Intergovernmental Science-Policy Platform on Biodiversity "
+    g = article_graph(
+        "The report of the Intergovernmental Science-Policy Platform on Biodiversity "
         "and Ecosystem Services (IPBES) was approved in Bonn. IPBES said Germany hosts its secretariat."
     )
-    g = src.graph
     [org] = [s for s in g.subjects(SKOS.altLabel, None) if str(g.value(s, SD.acronym) or "") == "IPBES"]
     assert str(g.value(org, RDFS.label)) == "Intergovernmental Science-Policy Platform on Biodiversity and Ecosystem Services"
 
 
 def test_the_treaty_is_the_one_named_a_treaty_not_a_convention_named_since():
-    from kg.ingest.text import extract
-    from rdflib.namespace import RDF, RDFS
-
-    src = extract(
-        "Title: t\nPublished: 2025-09-20\n\nMorocco and Sierra Leone ratified the High Seas Treaty on Friday. "
+    g = article_graph(
+        "Morocco and Sierra Leone ratified the High Seas Treaty on Friday. "
         "It is an implementing agreement under the United Nations Convention on the Law of the Sea (UNCLOS). "
         "France ratified the treaty in 2024, and the European Union signed the treaty in September 2023."
     )
-    g = src.graph
     [treaty] = [a for a in g.subjects(RDF.type, SD.Treaty) if str(g.value(a, RDFS.label)) == "High Seas Treaty"]
     parties = set(g.objects(treaty, SD.party))
     assert {country_iri("MAR"), country_iri("SLE"), country_iri("FRA")} <= parties
 
 
 def test_legislatures_go_betweens_and_outsiders_are_not_parties():
-    from kg.ingest.text import extract
-    from rdflib.namespace import RDF, RDFS
-
-    src = extract(
-        "Title: t\nPublished: 2023-12-14\n\nThe European Union and Chile signed the Interim Trade Agreement (ITA) in Brussels on Wednesday. "
+    g = article_graph(
+        "The European Union and Chile signed the Interim Trade Agreement (ITA) in Brussels on Wednesday. "
         "Both the European Parliament and Chile's Congress must still give their consent to the ITA.\n\n"
         "Negotiations on the agreement were facilitated by Norway and Qatar. "
         "Countries that are not part of the agreement, such as Brazil, watched closely."
     )
-    g = src.graph
     [ita] = [a for a in g.subjects(RDF.type, SD.Agreement) if "Interim Trade Agreement" in str(g.value(a, RDFS.label))]
     parties = {str(g.value(p, RDFS.label)) for p in g.objects(ita, SD.party)}
     assert parties == {"European Union", "Chile"}
@@ -500,31 +497,23 @@ def test_legislatures_go_betweens_and_outsiders_are_not_parties():
 
 
 def test_a_described_agreement_named_in_the_next_sentence_is_one_node():
-    from kg.ingest.text import extract
-    from rdflib.namespace import RDF, RDFS
-
-    src = extract(
-        "Title: t\nPublished: 2025-05-21\n\nMember states of the World Health Organization (WHO) on Tuesday adopted the first "
+    g = article_graph(
+        "Member states of the World Health Organization (WHO) on Tuesday adopted the first "
         "international agreement on pandemic prevention. The WHO Pandemic Agreement was adopted by consensus in Geneva. "
         "The US health secretary, Robert F. Kennedy Jr., criticised the organisation."
     )
-    g = src.graph
     assert len(set(g.subjects(RDF.type, SD.Agreement))) == 1
     [rfk] = [p for p in g.subjects(RDF.type, SD.Person)]
     assert str(g.value(rfk, RDFS.label)) == "Robert F. Kennedy Jr." and g.value(rfk, SD.country) == country_iri("USA")
 
 
 def test_trade_volumes_roles_and_raised_relationships():
-    from kg.ingest.text import extract
-    from rdflib.namespace import RDF, RDFS
-
-    src = extract(
-        "Title: t\nPublished: 2024-03-06\n\nLeaders marked 50 years since Australia became the bloc's first dialogue partner. "
+    g = article_graph(
+        "Leaders marked 50 years since Australia became the bloc's first dialogue partner. "
         "Treasurer Jim Chalmers noted that two-way trade with ASEAN members had passed A$178 billion in 2022. "
         "Albanese announced A$2 billion for a new investment fund. "
         "Australia and Laos also raised their relationship to a Comprehensive Strategic Partnership."
     )
-    g = src.graph
     amounts = {int(a) for a in g.objects(None, SD.amount)}
     assert amounts == {2_000_000_000}
     [csp] = list(g.subjects(RDF.type, SD.Agreement))
@@ -534,15 +523,11 @@ def test_trade_volumes_roles_and_raised_relationships():
 
 
 def test_a_generic_word_inside_a_defined_name_is_not_a_known_body():
-    from kg.ingest.text import extract
-    from rdflib.namespace import RDF, RDFS
-
-    src = extract(
-        "Title: t\nPublished: 2024-05-10\n\nThe cubesat was built with support from Pakistan's national space agency, "
+    g = article_graph(
+        "The cubesat was built with support from Pakistan's national space agency, "
         "the Space and Upper Atmosphere Research Commission (SUPARCO), and Imperial College London. "
         "SUPARCO signed an agreement with the China National Space Administration (CNSA) in Beijing."
     )
-    g = src.graph
     labels = {str(g.value(o, RDFS.label)) for o in g.subjects(RDF.type, None) if g.value(o, RDFS.label)}
     assert "Space and Upper Atmosphere Research Commission" in labels
     assert "European Commission" not in labels
@@ -550,34 +535,26 @@ def test_a_generic_word_inside_a_defined_name_is_not_a_known_body():
 
 
 def test_posts_before_a_name_in_commas_and_countries_that_locate_a_place():
-    from kg.ingest.text import extract
-    from rdflib.namespace import RDF, RDFS
-
-    src = extract(
-        "Title: t\nPublished: 2024-08-28\n\nAustralia and Tuvalu said at the leaders' meeting in Nuku'alofa, Tonga, that the "
+    g = article_graph(
+        "Australia and Tuvalu said at the leaders' meeting in Nuku'alofa, Tonga, that the "
         "Falepili Union treaty had entered into force. The treaty was signed last November in Rarotonga, in the Cook Islands. "
         "Norway's new chair of senior Arctic officials, Morten Høglund, said the council would survive. A draft was tabled by "
         "the committee's chair, the Ecuadorian diplomat Luis Vayas Valdivieso, on Sunday."
     )
-    g = src.graph
     [treaty] = list(g.subjects(RDF.type, SD.Agreement))
     assert str(g.value(treaty, RDFS.label)) == "Falepili Union treaty"
     assert set(g.objects(treaty, SD.party)) == {country_iri("AUS"), country_iri("TUV")}
-    people = {str(g.value(p, RDFS.label)): g.value(p, SD.country) for p in g.subjects(RDF.type, SD.Person)}
+    people = people_of(g)
     assert people["Morten Høglund"] == country_iri("NOR")
     assert people["Luis Vayas Valdivieso"] == country_iri("ECU")
 
 
 def test_a_conversion_is_the_same_money_and_acronyms_do_not_break_a_list_of_parties():
-    from kg.ingest.text import extract
-    from rdflib.namespace import RDF, RDFS
-
-    src = extract(
-        "Title: t\nPublished: 2025-08-31\n\nThe implementing arrangement, signed in Tokyo on Friday by the Indian Space Research "
+    g = article_graph(
+        "The implementing arrangement, signed in Tokyo on Friday by the Indian Space Research "
         "Organisation (ISRO) and the Japan Aerospace Exploration Agency (JAXA), covers the lunar mission. The leaders set a target "
         "of ¥10 trillion (about $68bn) in private investment, and Japan will provide €5m, $3m and £2m for training."
     )
-    g = src.graph
     [arr] = list(g.subjects(RDF.type, SD.Agreement))
     assert {str(g.value(p, RDFS.label)) for p in g.objects(arr, SD.party)} == {
         "Indian Space Research Organisation", "Japan Aerospace Exploration Agency"}
@@ -586,31 +563,23 @@ def test_a_conversion_is_the_same_money_and_acronyms_do_not_break_a_list_of_part
 
 
 def test_a_cooperation_statement_and_a_senior_official():
-    from kg.ingest.text import extract
-    from rdflib.namespace import RDF, RDFS
-
-    src = extract(
-        "Title: t\nPublished: 2023-04-28\n\nSouth Korea and the United States have agreed to pool research in quantum computing "
+    g = article_graph(
+        "South Korea and the United States have agreed to pool research in quantum computing "
         "under a quantum cooperation statement signed in Washington this week. Russia's senior Arctic official, Nikolay "
         "Korchunov, presided over a final plenary in Salekhard."
     )
-    g = src.graph
     [st] = list(g.subjects(RDF.type, SD.Agreement))
     assert set(g.objects(st, SD.party)) == {country_iri("KOR"), country_iri("USA")} and g.value(st, SD.status) == SD.Signed
-    people = {str(g.value(p, RDFS.label)): g.value(p, SD.country) for p in g.subjects(RDF.type, SD.Person)}
+    people = people_of(g)
     assert people == {"Nikolay Korchunov": country_iri("RUS")}
 
 
 def test_talks_that_failed_convention_centres_and_port_cities():
-    from kg.ingest.text import extract
-    from rdflib.namespace import RDF, RDFS
-
-    src = extract(
-        "Title: t\nPublished: 2024-12-02\n\nNegotiators from more than 170 countries, among them Mexico and Panama, failed to agree "
+    g = article_graph(
+        "Negotiators from more than 170 countries, among them Mexico and Panama, failed to agree "
         "a global treaty to end plastic pollution in the South Korean port city of Busan, and will resume talks next year. "
         "The session was held at the BEXCO convention centre."
     )
-    g = src.graph
     [treaty] = list(g.subjects(RDF.type, SD.Agreement))
     assert g.value(treaty, SD.status) == SD.UnderNegotiation
     assert country_iri("KOR") not in set(g.objects(treaty, SD.party))
@@ -619,15 +588,11 @@ def test_talks_that_failed_convention_centres_and_port_cities():
 
 
 def test_withdrawal_by_taking_out_leaders_named_by_their_administration_and_money_packages():
-    from kg.ingest.text import extract
-    from rdflib.namespace import RDF, RDFS
-
-    src = extract(
-        "Title: t\nPublished: 2025-07-23\n\nExecutive orders signed in January began taking the United States out of the Paris "
+    g = article_graph(
+        "Executive orders signed in January began taking the United States out of the Paris "
         "Agreement on climate change. The administration of Ronald Reagan left UNESCO in 1984. UNESCO's director-general, "
         "Audrey Azoulay, said she regretted it. Germany released €35m as part of a wider €200m package of climate support."
     )
-    g = src.graph
     [paris] = [a for a in g.subjects(RDF.type, SD.Agreement) if "Paris" in str(g.value(a, RDFS.label))]
     assert g.value(paris, SD.status) == SD.Withdrawn
     assert not [a for a in g.subjects(RDF.type, SD.Agreement) if "package" in str(g.value(a, RDFS.label))]
