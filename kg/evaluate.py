@@ -388,7 +388,7 @@ def score_document(name: str, doc: dict, g: Graph, *, strict: bool = False) -> D
             continue  # a person the gold does not list: counted once, as an entity
         ours_keys.add((kind, s, o))
     gold_names = {e["id"]: e["name"] for e in doc["entities"]}
-    our_names = {o.node: sorted(o.names)[0] if o.names else str(o.node) for o in ours}
+    our_names = {o.node: sorted(o.names)[0] if o.names else str(o.node).rsplit("/", 1)[-1] for o in ours}
     by_node = {v: gold_names.get(k, k) for k, v in mapping.items()}
 
     def said(k: tuple) -> str:

@@ -276,9 +276,12 @@ def test_evaluation_does_not_count_an_inferred_gold_relation_against_a_predictio
     for code in ("USA", "FRA", "DEU"):
         g.add((country_iri(code), RDF.type, SD.Country))
         g.add((a, SD.party, country_iri(code)))
-    party = score_document("t.txt", gold, g).relations["party"]
+    res = score_document("t.txt", gold, g)
+    party = res.relations["party"]
     # USA found, France true but unstated (ignored), Germany spurious
     assert (party.tp, party.fp, party.fn) == (1, 1, 0)
+    # what --errors prints: the spurious relation by name
+    assert res.spurious_relations == ["party: Outer Space Treaty → DEU"] and res.missed_relations == []
 
 
 def test_a_city_in_an_agreement_name_is_no_party_and_leaving_is_withdrawal():
