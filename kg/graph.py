@@ -233,7 +233,7 @@ class KnowledgeGraph:
         stage = self.store.staging_graph(s.meta.graph)
         with ThreadPoolExecutor(max_workers=1) as pool:  # counted while the checks run
             size = pool.submit(self.store.count, stage)
-            problems = run_checks(self.store, stage)
+            problems = run_checks(self.store, stage, target=s.meta.graph)
         if problems:
             raise ValidationError(s.meta.file or s.meta.slug, [str(p) for p in problems])
         return size.result()
