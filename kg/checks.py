@@ -62,11 +62,14 @@ _COUNTS = "FILTER(?g = ?stage || ?g != ?target)"
 
 
 def _funding_value(prop: str, message: str, bad: str) -> list[tuple[str, str, str]]:
-    """A staged funding without a value of ``prop``, and the values that ``bad`` refuses."""
+    """A staged funding without a value of ``prop``, with two, and the values that ``bad`` refuses."""
     return [
         ("funding", message,
          f"SELECT DISTINCT ?focus WHERE {{ GRAPH ?stage {{ ?focus a sd:Funding }} "
          f"FILTER NOT EXISTS {{ GRAPH ?g {{ ?focus sd:{prop} ?v }} {_COUNTS} }} }}"),
+        ("funding", f"funding has more than one sd:{prop}",
+         f"SELECT DISTINCT ?focus WHERE {{ GRAPH ?stage {{ ?focus a sd:Funding }} GRAPH ?g {{ ?focus sd:{prop} ?value }} "
+         f"GRAPH ?h {{ ?focus sd:{prop} ?other }} FILTER(?value != ?other && (?g = ?stage || ?g != ?target) && (?h = ?stage || ?h != ?target)) }}"),
         ("funding", message,
          f"SELECT DISTINCT ?focus ?value WHERE {{ GRAPH ?stage {{ ?focus a sd:Funding }} GRAPH ?g {{ ?focus sd:{prop} ?value }} "
          f"{_COUNTS} {bad} }}"),

@@ -53,6 +53,9 @@ _FUNDING = '<https://w3id.org/scidip/id/funding/f> <http://www.w3.org/1999/02/22
          '<https://w3id.org/scidip/id/funding/f> <https://w3id.org/scidip/ontology#amount> "5"^^<http://www.w3.org/2001/XMLSchema#decimal> .', "ISO 4217"),
         (_FUNDING + '<https://w3id.org/scidip/id/funding/f> <https://w3id.org/scidip/ontology#currency> "GBP" .\n'
          '<https://w3id.org/scidip/id/funding/f> <https://w3id.org/scidip/ontology#amount> "5" .', "non-negative"),
+        (_FUNDING + '<https://w3id.org/scidip/id/funding/f> <https://w3id.org/scidip/ontology#currency> "GBP" .\n'
+         '<https://w3id.org/scidip/id/funding/f> <https://w3id.org/scidip/ontology#currency> "EUR" .\n'
+         '<https://w3id.org/scidip/id/funding/f> <https://w3id.org/scidip/ontology#amount> "5"^^<http://www.w3.org/2001/XMLSchema#decimal> .', "more than one sd:currency"),
         ('<https://w3id.org/scidip/id/participation/p> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <https://w3id.org/scidip/ontology#Participation> .\n'
          '<https://w3id.org/scidip/id/participation/p> <https://w3id.org/scidip/ontology#status> <https://w3id.org/scidip/ontology#Ratified> .', "AgreementStatus"),
     ],
