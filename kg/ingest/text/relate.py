@@ -44,7 +44,7 @@ from rdflib import Literal
 from rdflib.namespace import XSD
 
 from ...resolve import normalise_name
-from .resolve import Ref, Resolved
+from .resolve import Entity, Ref, Resolved
 
 __all__ = ["Facts", "relate", "resolve_date", "STATUS_CUES"]
 
@@ -851,8 +851,8 @@ _LEGISLATURE = re.compile(
 )
 
 
-def _is_legislature(e: object) -> bool:
-    return e is not None and getattr(e, "kind", None) == "org" and bool(_LEGISLATURE.search(getattr(e, "label", "") or ""))
+def _is_legislature(e: Entity | None) -> bool:
+    return e is not None and e.kind == "org" and bool(_LEGISLATURE.search(e.label or ""))
 
 
 def relate(resolved: Resolved) -> Facts:

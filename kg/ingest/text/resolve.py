@@ -331,19 +331,18 @@ class _Resolver:
         # money → funding
         previous: tuple[Mention, str] | None = None
         for m in sorted((m for m in ms if m.kind == "money"), key=lambda m: m.start):
-            if m.kind == "money":
-                if _not_funding(text, m):
-                    continue
-                if previous is not None and _CONVERSION.fullmatch(text[previous[0].end : m.start]):
-                    # "¥10 trillion (about $68bn)", "€53.5 billion, or roughly NZ$90 billion": the same money
-                    self.out.entities[previous[1]].aliases.add(m.text)
-                    refs.append(Ref(m, previous[1]))
-                    continue
-                key = f"funding:{m.data['amount']}:{m.data['currency']}"
-                e = self.entity("funding", key, m.text, i, amount=m.data["amount"], currency=m.data["currency"])
-                e.aliases.add(m.text)
-                refs.append(Ref(m, key))
-                previous = (m, key)
+            if _not_funding(text, m):
+                continue
+            if previous is not None and _CONVERSION.fullmatch(text[previous[0].end : m.start]):
+                # "¥10 trillion (about $68bn)", "€53.5 billion, or roughly NZ$90 billion": the same money
+                self.out.entities[previous[1]].aliases.add(m.text)
+                refs.append(Ref(m, previous[1]))
+                continue
+            key = f"funding:{m.data['amount']}:{m.data['currency']}"
+            e = self.entity("funding", key, m.text, i, amount=m.data["amount"], currency=m.data["currency"])
+            e.aliases.add(m.text)
+            refs.append(Ref(m, key))
+            previous = (m, key)
         # events
         for m in ms:
             # an event's name may hold its host, place or people ("Deng's visit to the United States")
