@@ -601,3 +601,14 @@ def test_withdrawal_by_taking_out_leaders_named_by_their_administration_and_mone
     assert not [a for a in g.subjects(RDF.type, SD.Agreement) if "package" in str(g.value(a, RDFS.label))]
     people = {str(g.value(p, RDFS.label)) for p in g.subjects(RDF.type, SD.Person)}
     assert {"Ronald Reagan", "Audrey Azoulay"} <= people
+
+
+def test_onlookers_are_no_signatories_and_places_with_particles():
+    g = article_graph(
+        "Prime Minister Justin Trudeau and President Yoon Suk Yeol looked on as the Memorandum of Understanding on Critical "
+        "Mineral Supply Chains was signed in Seoul on Wednesday by Canada and Korea. The fund was agreed at COP27 in Sharm "
+        "el-Sheikh, and the declaration was unveiled at the World Climate Action Summit."
+    )
+    assert not list(g.objects(None, SD.signatory))
+    places = {str(g.value(p, RDFS.label)) for p in g.subjects(RDF.type, SD.Place)}
+    assert "Sharm el-Sheikh" in places and not any("Summit" in p for p in places)

@@ -190,7 +190,8 @@ _EVENT = re.compile(
     r"(?P<head>summit|Summit|visit|ceremony|press conference|conference|Conference|meeting|forum|Forum|joint statement|autumn statement|Autumn Statement|event|mission)\b"
     r"(?P<post>\s+(?:of|to)\s+(?:the\s+)?(?:[A-Z][A-Za-z-]*(?:\s+|\b))+)?"
 )
-_PLACE_PREP = re.compile(r"\b(?P<prep>in|at|near|visit to|trip to)\s+(?P<the>the\s+)?(?P<name>(?:[A-ZÀ-Ý][\wÀ-ÿ'’/-]*|//[A-Z][\w]*)(?:\s+(?:[A-ZÀ-Ý][\wÀ-ÿ'’/-]*|//[A-Z]\w*))*)")
+# (lower-case particles inside a name: "Sharm el-Sheikh", "Rio de Janeiro", "Dar es Salaam")
+_PLACE_PREP = re.compile(r"\b(?P<prep>in|at|near|visit to|trip to)\s+(?P<the>the\s+)?(?P<name>(?:[A-ZÀ-Ý][\wÀ-ÿ'’/-]*|//[A-Z][\w]*)(?:(?:\s+|\s+(?:el|al|de|da|do|dos|das|del|es|sur|upon)[\s-](?=[A-ZÀ-Ý]))(?:[A-ZÀ-Ý][\wÀ-ÿ'’/-]*|//[A-Z]\w*))*)")
 _PLACE_STOP = {
     "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November",
     "December", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "Moon", "Mars", "Earth",

@@ -472,7 +472,7 @@ class _Relater:
             subject_people = [
                 p for p in people
                 if p.end <= cs and _clause_of(clauses, p.start) == _clause_of(clauses, cs)
-                and not re.search(r"\b(?:attended|said|met|visited|marking|told|added|announc\w+|described|called)\b", text[p.end : cs])
+                and not re.search(r"\b(?:attended|said|met|visited|marking|told|added|announc\w+|described|called|looked on|watched|witnessed)\b", text[p.end : cs])
             ]
             if status == "signed" and not re.match(r"sign(?:ed|s)?\b", text[cs:ce]):
                 subject_people = []

@@ -193,6 +193,8 @@ class _Resolver:
                 continue
             if p.text in _BARE_ORG_HEADS:
                 continue  # "at the University of ...": the body's head word, not a place
+            if re.search(r"\b(?:Summit|Conference|Forum|Meeting|Congress|Session|Dialogue|Games)$", p.text):
+                continue  # "unveiled at the World Climate Action Summit": an event, not a place
             over_org = [o for o in orgs if o.overlaps(p)]
             over_c = [c for c in countries if c.overlaps(p)]
             over_ag = [a for a in ags if a.overlaps(p)]
