@@ -612,3 +612,9 @@ def test_onlookers_are_no_signatories_and_places_with_particles():
     assert not list(g.objects(None, SD.signatory))
     places = {str(g.value(p, RDFS.label)) for p in g.subjects(RDF.type, SD.Place)}
     assert "Sharm el-Sheikh" in places and not any("Summit" in p for p in places)
+
+
+def test_an_action_plan_is_an_agreement():
+    g = article_graph("Italian Prime Minister Giorgia Meloni has signed a three-year action plan with China in Beijing.")
+    [plan] = list(g.subjects(RDF.type, SD.Agreement))
+    assert set(g.objects(plan, SD.party)) == {country_iri("ITA"), country_iri("CHN")} and g.value(plan, SD.status) == SD.Signed

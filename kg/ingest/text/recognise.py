@@ -108,6 +108,7 @@ AGREEMENT_HEADS = {
     "memorandum": "mou",
     "memoranda": "mou",
     "roadmap": "agreement",
+    "action plan": "agreement",
     "membership": "agreement",
     "mou": "mou",
     "letter of intent": "declaration",
