@@ -24,6 +24,18 @@ def run(text: str, published="2024-03-01"):
     return doc, resolve(doc, recognise(doc))
 
 
+def article_graph(body: str, *, published: str = "2024-06-01"):
+    """The extracted graph of a short article published on ``published``."""
+    from kg.ingest.text import extract
+
+    return extract(f"Title: t\nPublished: {published}\n\n" + body).graph
+
+
+def people_of(g) -> dict[str, object]:
+    """Each person's label and country."""
+    return {str(g.value(p, RDFS.label)): g.value(p, SD.country) for p in g.subjects(RDF.type, SD.Person)}
+
+
 def test_segment_headers_title_and_sentences():
     doc = segment((ARTICLES / "swiss-eu-horizon-negotiations-2024.txt").read_text("utf-8"), file="swiss.txt")
     assert doc.title.startswith("Bern and Brussels open talks")
@@ -285,50 +297,41 @@ def test_evaluation_does_not_count_an_inferred_gold_relation_against_a_predictio
 
 
 def test_a_city_in_an_agreement_name_is_no_party_and_leaving_is_withdrawal():
-    from kg.ingest.text import extract
-    from rdflib.namespace import RDFS
-
-    g = extract("Title: t\nPublished: 2025-03-01\n\nThe United States left the Paris Agreement in January.").graph
+    g = article_graph("The United States left the Paris Agreement in January.", published="2025-03-01")
     paris = next(a for a in g.subjects(RDFS.label, None) if str(g.value(a, RDFS.label)) == "Paris Agreement")
     assert set(g.objects(paris, SD.party)) == {country_iri("USA")}
     assert g.value(paris, SD.status) == SD.Withdrawn
 
 
 def test_the_two_sides_are_the_pair_of_the_last_bilateral_agreement():
-    from kg.ingest.text import extract
-    from rdflib.namespace import RDF
-
-    g = extract(
-        "Title: t\nPublished: 2024-09-01\n\nEstonia and CERN signed a cooperation agreement in 1996. "
-        "In 2020 the two sides signed an agreement making Estonia an associate member state."
-    ).graph
+    g = article_graph(
+        "Estonia and CERN signed a cooperation agreement in 1996. "
+        "In 2020 the two sides signed an agreement making Estonia an associate member state.",
+        published="2024-09-01",
+    )
     for a in g.subjects(RDF.type, SD.Agreement):
         assert {str(p).rsplit("/", 1)[-1] for p in g.objects(a, SD.party)} == {"EST", "cern"}
 
 
 def test_signatories_countries_are_parties_and_an_occasion_is_not():
-    from kg.ingest.text import extract
-    from rdflib.namespace import RDF
-
-    g = extract(
-        "Title: t\nPublished: 2023-11-17\n\nThe agreement was signed in San Francisco on Thursday on the sidelines of the "
+    g = article_graph(
+        "The agreement was signed in San Francisco on Thursday on the sidelines of the "
         "Asia-Pacific Economic Cooperation (APEC) summit. Secretary of State Antony Blinken and Philippine energy secretary "
-        "Raphael Lotilla signed it at the Moscone Center."
-    ).graph
+        "Raphael Lotilla signed it at the Moscone Center.",
+        published="2023-11-17",
+    )
     (a,) = set(g.subjects(RDF.type, SD.Agreement))
     assert set(g.objects(a, SD.party)) == {country_iri("USA"), country_iri("PHL")}  # not APEC, whose summit it was
 
 
 def test_a_generic_capitalised_memorandum_is_labelled_by_its_parties_and_witnesses_do_not_sign():
-    from kg.ingest.text import extract
-    from rdflib.namespace import RDF, RDFS
-
-    g = extract(
-        "Title: t\nPublished: 2023-07-14\n\nThe Indian Space Research Organisation (ISRO) and the French space agency CNES "
+    g = article_graph(
+        "The Indian Space Research Organisation (ISRO) and the French space agency CNES "
         "today signed a Memorandum of Understanding (MoU) to develop TRISHNA, a thermal infrared satellite. "
         "The MoU was signed by S. Somanath, Chairman of ISRO, and Philippe Baptiste, President of CNES, in the presence "
-        "of Prime Minister Narendra Modi and President Emmanuel Macron at the Élysée Palace."
-    ).graph
+        "of Prime Minister Narendra Modi and President Emmanuel Macron at the Élysée Palace.",
+        published="2023-07-14",
+    )
     (mou,) = set(g.subjects(RDF.type, SD.MemorandumOfUnderstanding))
     assert str(g.value(mou, RDFS.label)) == "ISRO–CNES Memorandum of Understanding"  # not one node for every MoU
     signers = {str(g.value(p, RDFS.label)) for p in g.objects(mou, SD.signatory)}
@@ -336,34 +339,29 @@ def test_a_generic_capitalised_memorandum_is_labelled_by_its_parties_and_witness
 
 
 def test_other_names_of_an_agreement_are_one_node():
-    from kg.ingest.text import extract
-    from rdflib.namespace import RDF, RDFS, SKOS
-
-    g = extract(
-        "Title: t\nPublished: 2025-09-20\n\nThe Agreement on Marine Biological Diversity of Areas beyond National Jurisdiction, "
-        "known as the High Seas Treaty or BBNJ Agreement, passed 60 ratifications on Friday when Morocco and Sierra Leone ratified it."
-    ).graph
+    g = article_graph(
+        "The Agreement on Marine Biological Diversity of Areas beyond National Jurisdiction, "
+        "known as the High Seas Treaty or BBNJ Agreement, passed 60 ratifications on Friday when Morocco and Sierra Leone ratified it.",
+        published="2025-09-20",
+    )
     (a,) = set(g.subjects(RDF.type, SD.Agreement))
     assert str(g.value(a, RDFS.label)) == "Agreement on Marine Biological Diversity of Areas beyond National Jurisdiction"
     assert {"High Seas Treaty", "BBNJ Agreement"} <= {str(x) for x in g.objects(a, SKOS.altLabel)}
 
 
 def test_a_signing_to_come_is_announced_not_signed():
-    from kg.ingest.text import extract
 
-    g = extract("Title: t\nPublished: 2024-01-10\n\nJapan and India will sign a space agreement next month.").graph
+    g = article_graph("Japan and India will sign a space agreement next month.", published="2024-01-10")
     assert set(g.objects(None, SD.status)) == {SD.Announced}
 
 
 def test_where_and_when_are_not_in_a_name_and_a_post_before_a_name_between_commas():
-    from kg.ingest.text import extract
-    from rdflib.namespace import RDF, RDFS
-
-    g = extract(
-        "Title: t\nPublished: 2024-09-14\n\nKenya and Germany signed a joint declaration of intent on green hydrogen in Berlin on Friday. "
+    g = article_graph(
+        "Kenya and Germany signed a joint declaration of intent on green hydrogen in Berlin on Friday. "
         "It was signed by Kenya's Cabinet Secretary for Foreign Affairs, Musalia Mudavadi, and Germany's Interior Minister Nancy Faeser. "
-        "Ruto met representatives of Siemens Energy and the German Federation of Industries (BDI)."
-    ).graph
+        "Ruto met representatives of Siemens Energy and the German Federation of Industries (BDI).",
+        published="2024-09-14",
+    )
     (decl,) = set(g.subjects(RDF.type, SD.Declaration))
     assert str(g.value(decl, RDFS.label)) == "Kenya–Germany joint declaration of intent on green hydrogen"
     people = {str(g.value(p, RDFS.label)): p for p in g.subjects(RDF.type, SD.Person)}
@@ -374,13 +372,11 @@ def test_where_and_when_are_not_in_a_name_and_a_post_before_a_name_between_comma
 
 
 def test_a_descriptive_name_is_labelled_by_its_parties_and_in_brussels_is_the_city():
-    from kg.ingest.text import extract
-    from rdflib.namespace import RDF, RDFS, SKOS
-
-    g = extract(
-        "Title: t\nPublished: 2023-04-25\n\nNorway and the European Union signed a Green Alliance in Brussels on Monday, "
-        "a political agreement under which they will cooperate on climate action."
-    ).graph
+    g = article_graph(
+        "Norway and the European Union signed a Green Alliance in Brussels on Monday, "
+        "a political agreement under which they will cooperate on climate action.",
+        published="2023-04-25",
+    )
     (a,) = set(g.subjects(RDF.type, SD.Agreement))
     # the EU has green alliances with several partners: one node each, not one "Green Alliance"
     assert str(g.value(a, RDFS.label)) == "EU–Norway Green Alliance"
@@ -389,38 +385,32 @@ def test_a_descriptive_name_is_labelled_by_its_parties_and_in_brussels_is_the_ci
 
 
 def test_a_similar_agreement_takes_the_kind_of_the_one_named_before():
-    from kg.ingest.text import extract
-    from rdflib.namespace import RDF, RDFS
-
-    g = extract(
-        "Title: t\nPublished: 2022-11-29\n\nThe EU and South Korea signed a Digital Partnership in Seoul on Monday. "
-        "The EU signed a similar partnership with Japan in May."
-    ).graph
+    g = article_graph(
+        "The EU and South Korea signed a Digital Partnership in Seoul on Monday. "
+        "The EU signed a similar partnership with Japan in May.",
+        published="2022-11-29",
+    )
     labels = {str(g.value(a, RDFS.label)) for a in g.subjects(RDF.type, SD.Agreement)}
     assert labels == {"EU–Republic of Korea Digital Partnership", "EU–Japan Digital Partnership"}
 
 
 def test_countries_named_for_comparison_are_not_parties():
-    from kg.ingest.text import extract
-    from rdflib.namespace import RDF
-
-    g = extract(
-        "Title: t\nPublished: 2024-07-09\n\nThe Philippines and Japan signed a reciprocal access agreement on Monday. "
+    g = article_graph(
+        "The Philippines and Japan signed a reciprocal access agreement on Monday. "
         "The Philippines is the third country to sign such a pact with Japan, after Australia and the United Kingdom. "
-        "Vietnam and the United States raised relations to a new partnership, placing the United States alongside China and Russia."
-    ).graph
+        "Vietnam and the United States raised relations to a new partnership, placing the United States alongside China and Russia.",
+        published="2024-07-09",
+    )
     parties = {str(p).rsplit("/", 1)[-1] for a in g.subjects(RDF.type, SD.Agreement) for p in g.objects(a, SD.party)}
     assert not parties & {"AUS", "GBR", "CHN", "RUS"}
 
 
 def test_deliverables_and_annexes_are_parts():
-    from kg.ingest.text import extract
-    from rdflib.namespace import RDF, RDFS
-
-    g = extract(
-        "Title: t\nPublished: 2024-05-10\n\nThe UK and Canada signed a memorandum of understanding on quantum science on Friday. "
-        "The memorandum is the first deliverable of the UK-Canada Science Partnership announced in 2023."
-    ).graph
+    g = article_graph(
+        "The UK and Canada signed a memorandum of understanding on quantum science on Friday. "
+        "The memorandum is the first deliverable of the UK-Canada Science Partnership announced in 2023.",
+        published="2024-05-10",
+    )
     label = {a: str(g.value(a, RDFS.label)) for a in g.subjects(RDF.type, SD.Agreement)}
     links = {(label[a], label[b]) for a, b in g.subject_objects(SD.partOf)}
     assert links == {("United Kingdom–Canada memorandum of understanding on quantum science", "UK-Canada Science Partnership")}
@@ -439,18 +429,6 @@ def test_two_agreements_of_one_article_with_the_same_label_stay_two():
     assert len(agreements) == 3
     for a in agreements:
         assert len(set(src.graph.objects(a, SD.signedOn))) <= 1  # valid: one signing date each
-
-
-def article_graph(body: str):
-    """The extracted graph of a one-paragraph article (published 2024-06-01)."""
-    from kg.ingest.text import extract
-
-    return extract("Title: t\nPublished: 2024-06-01\n\n" + body).graph
-
-
-def people_of(g) -> dict[str, object]:
-    """Each person's label and country."""
-    return {str(g.value(p, RDFS.label)): g.value(p, SD.country) for p in g.subjects(RDF.type, SD.Person)}
 
 
 def test_a_name_followed_by_its_state_is_a_person_of_that_nationality():
