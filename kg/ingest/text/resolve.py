@@ -748,7 +748,7 @@ _MOU_HEADS = {"memorandum of understanding", "mou", "memorandum", "memoranda", "
 _TREATY_HEADS = {"treaty", "convention"}
 
 
-#: what an amount measures when it is no funding: trade, costs, the size of an economy or market
+#: what an amount measures when it is no funding: trade, the damage something does, an economy's size
 _MEASURE = re.compile(r"\b(?:trade|exports?|imports?|damage|losses|GDP|economic cost|turnover|sales|revenues?)\b", re.I)
 _FUNDING_CUE = re.compile(
     r"\b(?:fund\w*|invest\w*|grants?|commit\w*|pledg\w*|allocat\w*|provid\w*|financ\w*|budget\w*|spend\w*|spent|contribut\w*|award\w*|loans?|support\w*|backed|backing|earmark\w*)\b",
