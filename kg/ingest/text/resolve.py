@@ -259,6 +259,8 @@ class _Resolver:
                 full = m.data["full"]
                 if AGREEMENT_HEADS.get(full.split()[-1].lower()) or any(a.overlaps(m) for a in ags):
                     continue
+                # (not recognise.ORG_HEADS: with "Federation", "Association" ... a defined name that swallowed
+                # a coordinated one, "Siemens Energy and the German Federation of Industries (BDI)", became one body)
                 if re.search(r"\b(?:Ministry|Department|Agency|Office|Council|Commission|Committee|Institute|Foundation|University|Organi[sz]ation|Administration|Authority|Centre|Center|Academy|Society|Secretariat|Corporation|Accelerator|Observatory|Force|Board|Services?|Laboratory|Bank|Platform|Panel|Network|Fund|Consortium)\b", full) or (
                     re.search(r"\b(?:Programme|Program)$", full) and re.search(r"\b(?:United Nations|UN)\b", full)
                 ):
