@@ -24,11 +24,11 @@ def run(text: str, published="2024-03-01"):
     return doc, resolve(doc, recognise(doc))
 
 
-def article_graph(body: str, *, published: str = "2024-06-01"):
-    """The extracted graph of a short article published on ``published``."""
+def article_graph(body: str, *, published: str = "2024-06-01", title: str = "t"):
+    """The extracted graph of a short article titled ``title``, published on ``published``."""
     from kg.ingest.text import extract
 
-    return extract(f"Title: t\nPublished: {published}\n\n" + body).graph
+    return extract(f"Title: {title}\nPublished: {published}\n\n" + body).graph
 
 
 def people_of(g) -> dict[str, object]:
@@ -596,3 +596,46 @@ def test_an_action_plan_is_an_agreement():
     g = article_graph("Italian Prime Minister Giorgia Meloni has signed a three-year action plan with China in Beijing.")
     [plan] = list(g.subjects(RDF.type, SD.Agreement))
     assert set(g.objects(plan, SD.party)) == {country_iri("ITA"), country_iri("CHN")} and g.value(plan, SD.status) == SD.Signed
+
+
+def test_members_listed_after_the_agreement_and_partners_listed_after_a_colon():
+    g = article_graph(
+        "The United States and ten partners announced a Minerals Security Partnership on Tuesday. The founding members are "
+        "Australia, Canada, Finland and the European Commission.\n\n"
+        "The Artemis Accords were first signed in October 2020 by the US and seven partners: Australia, Canada, Italy and Japan."
+    )
+    msp, accords = (
+        next(a for a in g.subjects(RDF.type, SD.Agreement) if name in str(g.value(a, RDFS.label)))
+        for name in ("Minerals Security", "Artemis")
+    )
+    eu_commission = next(o for o in g.subjects(RDF.type, SD.InternationalOrganisation) if "Commission" in str(g.value(o, RDFS.label)))
+    assert {country_iri(c) for c in ("USA", "AUS", "CAN", "FIN")} | {eu_commission} <= set(g.objects(msp, SD.party))
+    assert g.value(msp, SD.status) == SD.Announced  # a list of members is no signature
+    assert {country_iri(c) for c in ("USA", "AUS", "CAN", "ITA", "JPN")} <= set(g.objects(accords, SD.party))
+
+
+def test_a_signatory_sentence_goes_to_the_article_s_own_agreement_and_abstainers_are_no_parties():
+    g = article_graph(
+        "Germany has signed the Artemis Accords, the US-drafted principles for exploring the Moon. The accords say they "
+        "build on the Outer Space Treaty of 1967. Argentina became the 28th signatory in July. China and Russia have stayed "
+        "out of the Artemis Accords.",
+        title="Germany signs the Artemis Accords",
+    )
+    [accords] = [a for a in g.subjects(RDF.type, SD.Agreement) if "Artemis" in str(g.value(a, RDFS.label))]
+    parties = set(g.objects(accords, SD.party))
+    assert country_iri("ARG") in parties and country_iri("DEU") in parties
+    assert not {country_iri("CHN"), country_iri("RUS")} & parties
+    assert not [a for a in g.subjects(RDF.type, SD.Agreement) if (a, SD.party, country_iri("ARG")) in g and a != accords]
+
+
+def test_the_union_signs_through_its_institutions_and_onlookers_and_places_are_no_parties():
+    g = article_graph(
+        "Thierry Breton, the European Commissioner for the Internal Market, signed the EU-Singapore Digital Partnership in "
+        "Brussels with S. Iswaran, Singapore's Minister for Communications. President Ursula von der Leyen and President "
+        "Abdel Fattah al-Sisi signed the EU-Egypt Joint Declaration, watched by the prime ministers of Italy and Greece. "
+        "Brussels hopes the deal will steady an economy strained by the wars in Gaza and Sudan."
+    )
+    for a in g.subjects(RDF.type, SD.Agreement):
+        labels = {str(g.value(o, RDFS.label)) for o in g.objects(a, SD.party)}
+        assert "European Union" in labels and "European Commission" not in labels, labels
+        assert not labels & {"Italy", "Greece", "Sudan"}, labels

@@ -68,6 +68,8 @@ _FUTURE = re.compile(r"\b(?:will|shall|is to|are to|expected to|set to|scheduled
 _NOT_PARTY_CLAUSE = re.compile(
     r"\bwithout (?:signing|ratifying|joining)\b|\b(?:did|have|has) not (?:yet )?(?:sign|ratif|join)|\brefused to sign\b|\bnot (?:a )?part(?:y|ies) to\b"
     # "countries that are not part of the G7's process"; go-betweens: "co-facilitators", "steered the talks", "brokered by"
+    # "China and Russia have stayed out", "remain outside the accords"
+    r"|\b(?:stay(?:ed|s|ing)?|remain(?:ed|s|ing)?|kept|keep(?:s|ing)?)\s+(?:\w+\s+)?(?:out|outside|aloof)\b|\bnot (?:yet )?(?:joined|signed|ratified)\b"
     r"|\bnot (?:a )?part of\b|\bco-?facilitat\w*|\bfacilitat(?:ed|ors?|ing)\b|\bsteered\b|\bmediat(?:ed|ors?|ing)\b|\bbrokered\b"
 )
 #: actors named as a comparison: "in the mould of CERN", "like ESA", "such as"
@@ -91,6 +93,12 @@ _FOR_PARTICIPATION = re.compile(r"\bfor (?:its|their|the country's|[A-Z]\w+'s) (
 
 #: a sentence that lists who signed or is party: "the founding signatories were", "became the 19th signatory"
 _SIGNATORIES = re.compile(r"\bsignator(?:y|ies)\b|\bparties to (?:it|the (?:accords?|agreement|treaty|convention|declaration))\b", re.I)
+#: a sentence that lists an agreement's members: "The founding members are Australia, Canada, ...",
+#: "Its partners include ...", "It brings together ..."
+_MEMBERS = re.compile(
+    r"^\s*(?:The|Its|Their)\s+(?:(?:founding|other|original|current|\w+)\s+)?(?:members|partners|participants|parties)\s+(?:are|were|include|included|comprise)\b"
+    r"|^\s*(?:It|They)\s+(?:brings|bring|brought|groups|grouped)\s+together\b"
+)
 #: people who watched a signing: "in the presence of Prime Minister Narendra Modi", "witnessed by"
 _WITNESS = re.compile(r"\b(?:in the presence of|witnessed by|watched by|attended by|in front of)\s+(?:[\w.'’-]+\s+){0,4}$")
 #: an actor that names an occasion: "on the sidelines of the G20", "the APEC summit", "a NATO meeting"
@@ -266,7 +274,10 @@ def _actor_list(text: str, pos: int, actors: list[Ref]) -> list[Ref]:
             ok = re.fullmatch(r"(?:the\s+)?(?:[\w-]+\s+){0,3}?(?:(?:countries|nations|states|members|partners|governments|parties)\s*:\s*)?(?:the\s+)?", gap)
             ok = ok and (not gap.strip() or ":" in gap or gap.strip() in ("the",))
         else:
-            ok = re.fullmatch(r"\s*(?:,\s*(?:and\s+)?|and\s+)(?:the\s+)?", gap)
+            ok = re.fullmatch(r"\s*(?:,\s*(?:and\s+)?|and\s+)(?:the\s+)?", gap) or (
+                # "by the US and seven partners: Australia, ...": the partners are listed next
+                len(out) == 1 and re.fullmatch(r"\s*(?:,\s*)?and\s+(?:its\s+|their\s+)?(?:\w+\s+)?(?:partners|countries|nations|states|others|members)\s*:\s*(?:the\s+)?", gap)
+            )
         if not ok:
             break
         out.append(x)
@@ -356,11 +367,23 @@ class _Relater:
         (the president of a university signs for it), else their country, else the body of their post."""
         data = person.data  # type: ignore[attr-defined]
         body = self.r.entities.get(data.get("post_in") or "")
+        if body is not None and body.label in _EU_INSTITUTIONS:
+            return self._union(person)  # a commissioner or the Council's president signs for the Union
         if body is not None and body.data.get("orgkind") in ("university", "company", "organisation", "international"):
             return body.key
         if data.get("country"):
             return f"country:{data['country']}"
         return data.get("post_in") or None
+
+    def _union(self, for_whom: object) -> str:
+        """The European Union's entity, made when the article names only its institutions."""
+        key = "org:" + normalise_name("European Union")
+        e = self.r.entities.get(key)
+        if e is None:
+            e = Entity("org", key, "European Union", aliases={"EU"}, data={"orgkind": "international", "acronym": "EU"})
+            e.sentences = list(for_whom.sentences[:1])  # type: ignore[attr-defined]
+            self.r.entities[key] = e
+        return key
 
     def _signatories_parties(self) -> None:
         """Whom each signatory signed for is party to the agreement, once every person is resolved
@@ -415,6 +438,12 @@ class _Relater:
                 if pf is not None:
                     for p, i in pf.parties.items():
                         af.parties.setdefault(p, i)
+        # the Union's institutions act for it: with the EU a party, the Commission is none of its own
+        eu = "org:" + normalise_name("European Union")
+        for af in self.f.agreements.values():
+            if eu in af.parties:
+                for p in [p for p in af.parties if (pe := self.r.entities.get(p)) is not None and pe.label in _EU_INSTITUTIONS]:
+                    del af.parties[p]
         # a legislature approves an agreement, it is no party to it ("the European Parliament and
         # Chile's Congress must still give their consent")
         for af in self.f.agreements.values():
@@ -550,14 +579,15 @@ class _Relater:
 
         # "The signatories include the United States, China and India", "Colombia became the 19th
         # signatory": a sentence about signatories that names no agreement lists the last one's parties
-        if not ag_refs and self.last_agreement and _SIGNATORIES.search(text):
-            af = self.ag(self.last_agreement)
+        members = bool(_MEMBERS.search(text))
+        if not ag_refs and self.last_agreement and (_SIGNATORIES.search(text) or members):
+            af = self.ag(self._topic_agreement(i))
             for x in actors:
                 if x.mention.kind == "country" and x.mention.data.get("how") == "adjective":
                     continue
                 if not _COMPARED.search(text[: x.start]):
                     af.parties.setdefault(x.key, i)
-            if not af.statuses:
+            if not af.statuses and not members:
                 af.statuses.append((i, "signed"))
         # --- parties ---------------------------------------------------------------------------
         for a in ag_refs:
@@ -623,6 +653,12 @@ class _Relater:
                     continue
                 # "... in Hiroshima, where the G7 leaders' summit was under way": a description of the place
                 if x.start > a.end and re.search(r",\s+where\b", text[a.end : x.start]):
+                    continue
+                # "signed the declaration, watched by the prime ministers of Italy and Greece": onlookers
+                if re.search(r"\b(?:watched|witnessed|looked on|observed|attended)\b|\bin the presence of\b", text[max(cl[0], a.end) : x.start]) and not (a.start <= x.start < span_end):
+                    continue
+                # "the wars in Gaza and Sudan", "investment across Africa": a country as a location
+                if x.mention.kind == "country" and re.search(r"\b(?:in|across|throughout|inside)\s+(?:the\s+)?(?:[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*\s*(?:,\s*|\s+and\s+))*$", before) and not (a.start <= x.start < span_end):
                     continue
                 # "China has repeatedly criticised AUKUS": an opponent, not a party
                 if _OPPOSED.match(text[x.end : cl[1]]):
@@ -827,6 +863,25 @@ class _Relater:
                 return w.key
         return None
 
+    def _topic_agreement(self, i: int) -> str:
+        """The agreement a sentence that names none goes on about ("Argentina became the 28th
+        signatory"): the article's own (named in its title) when one of the last three sentences
+        names it, else the last agreement (not one cited in passing: "they build on the Outer
+        Space Treaty")."""
+        r = self.r
+        title = normalise_name(r.article.title or "")
+        last = self.last_agreement
+        assert last is not None
+        if not title:
+            return last
+        recent = [x.key for j in range(max(0, i - 3), i) for x in r.sentences[j] if r.entity(x).kind == "agreement"]
+        for key in reversed(recent):
+            e = r.entities[key]
+            names = {normalise_name(e.label), *(normalise_name(a) for a in e.aliases)}
+            if e.data.get("named") and any(n and f" {n} " in f" {title} " for n in names):
+                return key
+        return last
+
     def _nearest(self, ag_refs: list[Ref], cs: int, ce: int, clauses) -> list[str]:
         if not ag_refs:
             return []
@@ -849,6 +904,10 @@ _LEGISLATURE = re.compile(
     r"\b(?:Parliament|Congress|Senate|Diet|Bundestag|Bundesrat|Riksdag|Storting|Duma|Knesset|Majlis|Lok Sabha|Rajya Sabha|"
     r"House of (?:Commons|Lords|Representatives)|Assembly)\b"
 )
+
+
+#: bodies of the European Union that negotiate and sign for it
+_EU_INSTITUTIONS = {"European Commission", "European Council", "Council of the European Union"}
 
 
 def _is_legislature(e: Entity | None) -> bool:
