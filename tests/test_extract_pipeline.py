@@ -639,3 +639,14 @@ def test_the_union_signs_through_its_institutions_and_onlookers_and_places_are_n
         labels = {str(g.value(o, RDFS.label)) for o in g.objects(a, SD.party)}
         assert "European Union" in labels and "European Commission" not in labels, labels
         assert not labels & {"Italy", "Greece", "Sudan"}, labels
+
+
+def test_venues_with_their_state_sentence_opening_places_and_no_world_regions():
+    g = article_graph(
+        "Yoon toured NASA's Goddard Space Flight Center in Greenbelt, Maryland, on Tuesday. The leaders met at the "
+        "EU-Canada Summit in St. John's, Newfoundland, in November. In London, Sunak later called an election. Von der "
+        "Leyen visited Santiago and signed an agreement with Chile that will create jobs across Europe and Latin America."
+    )
+    places = {str(g.value(p, RDFS.label)) for p in g.subjects(RDF.type, SD.Place)}
+    assert {"Greenbelt, Maryland", "St. John's", "London", "Santiago"} <= places, places
+    assert not places & {"Europe", "Latin America"}

@@ -192,7 +192,7 @@ _EVENT = re.compile(
     r"(?P<post>\s+(?:of|to)\s+(?:the\s+)?(?:[A-Z][A-Za-z-]*(?:\s+|\b))+)?"
 )
 # (lower-case particles inside a name: "Sharm el-Sheikh", "Rio de Janeiro", "Dar es Salaam")
-_PLACE_PREP = re.compile(r"\b(?P<prep>in|at|near|visit to|trip to)\s+(?P<the>the\s+)?(?P<name>(?:[A-ZÀ-Ý][\wÀ-ÿ'’/-]*|//[A-Z][\w]*)(?:(?:\s+|\s+(?:el|al|de|da|do|dos|das|del|es|sur|upon)[\s-](?=[A-ZÀ-Ý]))(?:[A-ZÀ-Ý][\wÀ-ÿ'’/-]*|//[A-Z]\w*))*)")
+_PLACE_PREP = re.compile(r"(?:\b|^)(?P<prep>in|at|near|visit to|trip to|visited|visiting|^In|^At)\s+(?P<the>the\s+)?(?P<name>(?:(?:St|Mt|Ste|Ft)\.\s+[A-ZÀ-Ý][\wÀ-ÿ'’/-]*|[A-ZÀ-Ý][\wÀ-ÿ'’/-]*|//[A-Z][\w]*)(?:(?:\s+|\s+(?:el|al|de|da|do|dos|das|del|es|sur|upon)[\s-](?=[A-ZÀ-Ý]))(?:[A-ZÀ-Ý][\wÀ-ÿ'’/-]*|//[A-Z]\w*))*)")
 _PLACE_STOP = {
     "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November",
     "December", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "Moon", "Mars", "Earth",
@@ -742,6 +742,28 @@ _BASED = re.compile(r"\b(?P<name>[A-Z][a-zà-ÿ]+(?:\s+[A-Z][a-zà-ÿ]+)?)-based
 _APPOS_VENUE = re.compile(r"\b(?P<name>[A-Z][\w-]+(?:\s+[A-Z][\w-]+)*),\s+(?:the|a|an)\s+(?:[a-z-]+\s+){0,2}(?:space station|station|observatory|telescope|spaceport|venue|palace|hotel|conference centre|campus)\b")
 
 
+@lru_cache(maxsize=1)
+def _subdivisions() -> frozenset[str]:
+    """Names of states, provinces and territories (pycountry's ISO 3166-2), and "D.C."."""
+    import pycountry
+
+    kinds = {"State", "Province", "Territory", "Prefecture", "Land", "Union territory", "Autonomous region", "Region", "District"}
+    return frozenset({s.name for s in pycountry.subdivisions if s.type in kinds} | {"D.C.", "DC"})
+
+
+def _subdivision_after(rest: str) -> str | None:
+    """The state or province named straight after a city: ", Alaska", ", Newfoundland and Labrador"."""
+    m = re.match(r",\s+((?:[A-Z][\w'’.-]*)(?:\s+(?:and\s+)?[A-Z][\w'’.-]*){0,3})", rest)
+    if not m:
+        return None
+    words = m.group(1).split()
+    for n in range(len(words), 0, -1):
+        cand = " ".join(words[:n]).rstrip(".") if words[n - 1] != "D.C." else " ".join(words[:n])
+        if cand in _subdivisions() and cand not in gazetteer().country_surfaces:
+            return cand
+    return None
+
+
 def _places(text: str, idx: int, ms: list[Mention]) -> None:
     g = gazetteer()
     for m in _PLACE_PREP.finditer(text):
@@ -753,14 +775,22 @@ def _places(text: str, idx: int, ms: list[Mention]) -> None:
             start += pm.end()
             name = name[pm.end():]
         # cut at possessives and at words that start a new clause
-        name = re.split(r"(?:'s|’s)\b", name)[0]
+        if not re.match(r"(?:St|Ste)\.\s", name):  # "St. John's" keeps its possessive
+            name = re.split(r"(?:'s|’s)\b", name)[0]
         toks = name.split()
         while toks and toks[-1] in _PLACE_STOP:
             toks.pop()
         if not toks or toks[0] in _PLACE_STOP:
             continue
         name = " ".join(toks)
-        data = {"prep": m.group("prep"), "the": bool(m.group("the"))}
+        prep = m.group("prep").lower()
+        if m.group("prep") in ("In", "At") and not re.match(r",", text[start + len(name):]):
+            continue  # "In Horizon Europe, ...": only a sentence-opening "In London," names a place
+        data = {"prep": "in" if prep in ("visited", "visiting") else prep, "the": bool(m.group("the"))}
+        # "in Fairbanks, Alaska", "in Washington, D.C.": the city with its state or province
+        sub = _subdivision_after(text[start + len(name):])
+        if sub:
+            data["label"] = f"{name}, {sub}"
         tail = re.match(rf"\s+(?P<noun>{_FACILITY_NOUNS})\b", text[start + len(name):])
         if tail:
             name = name + " " + tail.group("noun")  # "at the Willard InterContinental hotel"

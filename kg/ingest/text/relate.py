@@ -56,7 +56,9 @@ STATUS_CUES: list[tuple[str, re.Pattern]] = [
     ("expired", re.compile(r"\bexpired\b|\blapsed\b")),
     ("under negotiation", re.compile(r"\bnegotiat(?:e|es|ed|ing|ion|ions|ors?)\b|\bfailed to (?:agree|reach|conclude|finali[sz]e)\b|\bresume (?:the )?talks\b")),
     ("in discussion", re.compile(r"\bin (?:early |initial |preliminary )?(?:talks|discussions)\b|\bdiscuss(?:ing|ions)\b|\bconsidering\b|\bexploring\b|\bconsultations\b")),
-    ("signed", re.compile(r"\bsign(?:ed|s|ing)?\b|\bsignature\b|\bsignator(?:y|ies)\b|\bconcluded\b|\badopt(?:ed|ion)\b|\b(?:raised|raise|upgraded|upgrade|elevated|elevate)d? (?:(?:their|its|the|bilateral) )?(?:relations|relationship|ties) to\b")),
+    ("signed", re.compile(r"\bsign(?:ed|s|ing)?\b|\bsignature\b|\bsignator(?:y|ies)\b|\bconcluded\b|\badopt(?:ed|ion)\b|\b(?:raised|raise|upgraded|upgrade|elevated|elevate)d? (?:(?:their|its|the|bilateral) )?(?:relations|relationship|ties) (?:[\w-]+ ){0,3}?to\b"
+     # a text agreed is concluded: "Sunak and Biden agreed the Atlantic Declaration", "the framework, agreed under the CBD"
+     r"|\bagreed\b(?=\s+(?:the|a|an|at|under|during|last|earlier)\b|\s*[,.)])")),
     ("announced", re.compile(r"\bannounc(?:ed|es|ing|ement)\b|\bunveil(?:ed|s|ing)?\b|\blaunch(?:ed|es|ing)?\b|\breleased\b|\bagreed\b|\bendorsed\b|\bestablished\b|\bset up\b")),
     ("proposed", re.compile(r"\bplan(?:s|ned)?\b|\bpropos(?:ed|es|al)\b")),
 ]

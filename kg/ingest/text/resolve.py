@@ -83,6 +83,14 @@ _AFTER_PLACE = {
     "are", "has", "had", "will", "would", "said", "says", "until", "since", "into", "over", "under", "about", "between",
 }
 _THE = re.compile(r"^(?:the|The)\s+")
+#: continents and regions of the world: where things happen, never a venue of an agreement or event
+_WORLD_REGIONS = {
+    "Europe", "Asia", "Africa", "Americas", "North America", "South America", "Latin America", "Central America",
+    "Oceania", "Indo-Pacific", "Asia-Pacific", "Asia Pacific", "Southeast Asia", "South-East Asia", "South Asia",
+    "East Asia", "Central Asia", "Middle East", "Sub-Saharan Africa", "West Africa", "East Africa", "North Africa",
+    "Southern Africa", "Western Europe", "Eastern Europe", "Northern Europe", "Southern Europe", "Caribbean",
+    "Global South", "Pacific", "Asia and the Pacific",
+}
 #: nouns a capitalised name modifies after "in": "in Horizon Europe consortia", "in CERN experiments"
 _MODIFIED_NOUNS = {
     "consortia", "consortium", "project", "programme", "program", "call", "research", "funding", "mission", "framework",
@@ -228,6 +236,8 @@ class _Resolver:
             if self.g.org(p.text) is not None and p.data["prep"] not in _PLACE_ORG_PREPS and not city:
                 continue
             label = p.data.get("label") or p.text
+            if _THE.sub("", label) in _WORLD_REGIONS:
+                continue  # "across Europe", "in the Indo-Pacific": a region of the world, no venue
             if not re.search(r"[a-zà-ÿ]", label):
                 continue  # an acronym: a body, not a place
             nxt = re.match(r"\s+([a-z][\w-]*)", text[p.end :])
