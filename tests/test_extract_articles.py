@@ -48,18 +48,19 @@ def test_quality_bar_on_sample_articles(extracted):
     report = evaluate(pairs)
     ents, rels = report.micro("entities"), report.micro("relations")
     print(report.format())
-    # the bar is 0.90 / 0.75; on the 74 development articles it stands at 0.817 / 0.683
-    assert ents.f1 >= 0.81 and rels.f1 >= 0.67
+    # the bar is 0.90 / 0.75; on the 82 development articles it stands at 0.817 / 0.686
+    assert ents.f1 >= 0.81 and rels.f1 >= 0.68
 
 
 def test_held_out_articles_do_not_regress():
     # tests/heldout: eight annotated articles written without sight of the extractor and never tuned on
-    # (2026-12-01, the ninth set: entity F1 0.770, relation F1 0.424, below the bar; the floor guards against regressions)
+    # (2026-12-02, the tenth set: entity F1 0.721, relation F1 0.475 when first scored, below the bar; the floor guards
+    # against regressions)
     heldout = ROOT / "tests" / "heldout"
     pairs = [(g, heldout / g.name.replace(".gold.json", ".txt")) for g in sorted(heldout.glob("*.gold.json"))]
     assert len(pairs) == 8
     report = evaluate(pairs)
-    assert report.micro("entities").f1 >= 0.75 and report.micro("relations").f1 >= 0.40
+    assert report.micro("entities").f1 >= 0.70 and report.micro("relations").f1 >= 0.45
 
 
 def test_same_entity_from_two_articles_is_one_node():
