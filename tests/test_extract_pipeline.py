@@ -650,3 +650,19 @@ def test_venues_with_their_state_sentence_opening_places_and_no_world_regions():
     places = {str(g.value(p, RDFS.label)) for p in g.subjects(RDF.type, SD.Place)}
     assert {"Greenbelt, Maryland", "St. John's", "London", "Santiago"} <= places, places
     assert not places & {"Europe", "Latin America"}
+
+
+def test_the_members_of_a_well_known_group_of_states():
+    g = article_graph(
+        "The Agreement on Enhancing International Arctic Scientific Cooperation was signed by all eight Arctic states in "
+        "Fairbanks in May 2017.\n\nThe Quad countries launched a cancer initiative on Saturday. The seven Arctic states "
+        "paused their work on the council."
+    )
+    parties = {
+        str(g.value(a, RDFS.label)): {str(g.value(p, RDFS.label)) for p in g.objects(a, SD.party)}
+        for a in g.subjects(RDF.type, SD.Agreement)
+    }
+    arctic = parties["Agreement on Enhancing International Arctic Scientific Cooperation"]
+    assert arctic == {"Canada", "Denmark", "Finland", "Iceland", "Norway", "Russia", "Sweden", "United States"}
+    [quad] = [p for label, p in parties.items() if "initiative" in label]
+    assert quad == {"Australia", "India", "Japan", "United States"}

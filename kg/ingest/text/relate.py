@@ -267,6 +267,9 @@ def _actor_list(text: str, pos: int, actors: list[Ref]) -> list[Ref]:
     cur = pos
     for x in sorted((x for x in actors if x.start >= pos), key=lambda x: x.start):
         gap = text[cur : x.start]
+        if out and x.start == out[-1].start and x.end == out[-1].end:
+            out.append(x)  # "by all eight Arctic states": every member of the group
+            continue
         if out and x.key == out[-1].key and re.fullmatch(r"\s*\(\s*", gap):
             # "the Indian Space Research Organisation (ISRO) and ...": the acronym defined on the way
             close = re.match(r"\s*\)", text[x.end :])

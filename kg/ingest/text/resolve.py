@@ -83,6 +83,24 @@ _AFTER_PLACE = {
     "are", "has", "had", "will", "would", "said", "says", "until", "since", "into", "over", "under", "about", "between",
 }
 _THE = re.compile(r"^(?:the|The)\s+")
+#: groups of states whose members are well known and stable
+_GROUPS = {
+    "Arctic": ("CAN", "DNK", "FIN", "ISL", "NOR", "RUS", "SWE", "USA"),
+    "Quad": ("AUS", "IND", "JPN", "USA"),
+    "AUKUS": ("AUS", "GBR", "USA"),
+    "G7": ("CAN", "FRA", "DEU", "ITA", "JPN", "GBR", "USA"),
+    "Group of Seven": ("CAN", "FRA", "DEU", "ITA", "JPN", "GBR", "USA"),
+    "Nordic": ("DNK", "FIN", "ISL", "NOR", "SWE"),
+    "Baltic": ("EST", "LVA", "LTU"),
+    "Five Eyes": ("AUS", "CAN", "NZL", "GBR", "USA"),
+    "Benelux": ("BEL", "NLD", "LUX"),
+}
+_NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
+_GROUP_STATES = re.compile(
+    r"\b(?:(?:all|the|its|their)\s+)*(?:(?P<n>two|three|four|five|six|seven|eight|nine|ten|\d+)\s+)?"
+    r"(?P<group>Arctic|Quad|AUKUS|G-?7|Group of Seven|Nordic|Baltic|Five Eyes|Benelux)\s+"
+    r"(?:(?:member|partner)\s+)?(?P<noun>states|countries|nations|members|partners|governments|leaders|allies)\b"
+)
 #: continents and regions of the world: where things happen, never a venue of an agreement or event
 _WORLD_REGIONS = {
     "Europe", "Asia", "Africa", "Americas", "North America", "South America", "Latin America", "Central America",
@@ -338,6 +356,21 @@ class _Resolver:
             else:
                 refs.append(Ref(m, self.country(code, m.text, i)))
             taken.append(m)
+        # "the eight Arctic states", "the Quad countries", "G7 leaders": the states of a well-known group
+        for gm in _GROUP_STATES.finditer(text):
+            members = _GROUPS[gm.group("group").replace("-", "")]
+            n = gm.group("n")
+            if n and _NUMBERS.get(n.lower(), int(n) if n.isdigit() else 0) != len(members):
+                continue  # "seven Arctic states": some of them, not which
+            span = Mention("country", gm.start(), gm.end(), gm.group(0), i, {"code": members[0], "how": "group"})
+            group_refs = [r_ for r_ in refs if r_.mention.overlaps(span) and r_.mention.kind == "org"]
+            if any(t.overlaps(span) for t in taken if t.kind != "org"):
+                continue
+            for r_ in group_refs:
+                refs.remove(r_)  # the states, not the body ("the Quad countries")
+            for code in members:
+                refs.append(Ref(Mention("country", gm.start(), gm.end(), gm.group(0), i, {"code": code, "how": "group"}), self.country(code, self.g.countries.by_code[code].label, i)))
+            taken.append(span)
         # people
         self._people(i, text, people, refs, taken)
         # agreements
