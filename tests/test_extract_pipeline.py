@@ -666,3 +666,18 @@ def test_the_members_of_a_well_known_group_of_states():
     assert arctic == {"Canada", "Denmark", "Finland", "Iceland", "Norway", "Russia", "Sweden", "United States"}
     [quad] = [p for label, p in parties.items() if "initiative" in label]
     assert quad == {"Australia", "India", "Japan", "United States"}
+
+
+def test_officials_take_the_one_country_of_their_sentence_or_sign_opposite_the_other_state():
+    g = article_graph(
+        "Foreign Minister Anniken Huitfeldt has said Norway will focus on the oceans. Energy Secretary Raphael Lotilla and "
+        "US Secretary of State Antony Blinken signed the Agreement for Cooperation Concerning Peaceful Uses of Nuclear "
+        "Energy between the Philippines and the United States in San Francisco on Thursday. Trade Minister Jane Roe met "
+        "officials in Japan."
+    )
+    people = people_of(g)
+    assert people["Anniken Huitfeldt"] == country_iri("NOR")
+    assert people["Raphael Lotilla"] == country_iri("PHL") and people["Antony Blinken"] == country_iri("USA")
+    assert people.get("Jane Roe") is None  # a visit: Japan is the host's country, not hers
+    [ag] = list(g.subjects(RDF.type, SD.Agreement))
+    assert str(g.value(ag, RDFS.label)).endswith("between the Philippines and the United States")

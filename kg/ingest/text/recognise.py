@@ -571,6 +571,7 @@ def _agreements(text: str, idx: int, ms: list[Mention]) -> None:
             "complement": "with " + m.group("who"), "in_principle": False,
         }))
     named: list[tuple[int, int, str]] = []
+    g = gazetteer()
     for rx in (_HEAD_FIRST_AG, _NAMED_AG):
         for m in rx.finditer(text):
             name = m.group("name").strip()
@@ -583,6 +584,12 @@ def _agreements(text: str, idx: int, ms: list[Mention]) -> None:
                     start = text.index(name, start)
                 else:
                     break
+            # "... between the Philippines and the United States in San Francisco on Thursday": where and when
+            # it was signed are not part of its name
+            cut = re.search(rf"\s+(?:on\s+(?:{_WEEKDAY_NAMES}|{_MONTH_NAMES})\b|(?:in|at)\s+(?:the\s+)?(?P<where>[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?)(?P<when>\s+on\s+(?:{_WEEKDAY_NAMES}|{_MONTH_NAMES})\b)?$)", name)
+            particle = re.match(r"\s+(?:de|da|do|del|el|al|es|sur|upon)[\s-][A-ZÀ-Ý]", text[start + len(name):])  # "in Rio de Janeiro"
+            if cut and (cut.group("where") is None or cut.group("when") or particle or cut.group("where") in g.country_surfaces or cut.group("where") in g.venues):
+                name = name[: cut.start()]
             name = re.sub(r"\s+(?:and|of|for|the|on)$", "", name)
             if len(name.split()) < 2 and not re.search(r"[A-Z]{2,}", name):
                 continue

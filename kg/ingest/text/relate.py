@@ -44,7 +44,7 @@ from rdflib import Literal
 from rdflib.namespace import XSD
 
 from ...resolve import normalise_name
-from .resolve import Entity, Ref, Resolved
+from .resolve import _NATIONAL_POST, Entity, Ref, Resolved
 
 __all__ = ["Facts", "relate", "resolve_date", "STATUS_CUES"]
 
@@ -400,6 +400,20 @@ class _Relater:
                 if party:
                     af.parties.setdefault(party, i)
 
+    def _counterpart_signatories(self) -> None:
+        """Two states, two or more signatories, one of them of no stated country ("Energy Secretary
+        Raphael Lotilla and US Secretary of State Antony Blinken signed"): an official of a state who
+        signs opposite the other state's signatories signs for the remaining one."""
+        for af in self.f.agreements.values():
+            states = {p for p in af.parties if p.startswith("country:")}
+            if len(states) != 2 or len(af.signatories) < 2:
+                continue
+            people = [self.r.entities[p] for p in af.signatories if p in self.r.entities]
+            unknown = [p for p in people if self._signed_for(p) is None and _NATIONAL_POST.search(p.data.get("post") or "")]
+            known = {f"country:{p.data['country']}" for p in people if p.data.get("country")}
+            if len(unknown) == 1 and len(known) == 1 and known <= states:
+                unknown[0].data["country"] = next(iter(states - known)).split(":", 1)[1]
+
     def _borrow_parties(self) -> None:
         """An agreement with a status but no party of its own ("negotiators continue work on a broader
         CECA", "a relationship already underpinned by CETA") is between the parties of the agreement
@@ -431,6 +445,7 @@ class _Relater:
         for i, refs in enumerate(self.r.sentences):
             self.sentence(i, refs)
         self._signatories_parties()
+        self._counterpart_signatories()
         self._borrow_parties()
         self._lead_agreements_announced()
         # an extension or amendment that names no parties is between the parties of the agreement it changes

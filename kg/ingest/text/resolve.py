@@ -83,6 +83,13 @@ _AFTER_PLACE = {
     "are", "has", "had", "will", "would", "said", "says", "until", "since", "into", "over", "under", "about", "between",
 }
 _THE = re.compile(r"^(?:the|The)\s+")
+#: posts of a state's government, whose holder acts for a country
+_NATIONAL_POST = re.compile(
+    r"\b(?:president|vice[- ]president|prime minister|premier|minister|secretary|treasurer|chancellor|ambassador|envoy|"
+    r"(?:national security )?advis[eo]r|king|queen|emir|crown prince)\b", re.I
+)
+#: a sentence about meeting or visiting someone: a country named in it may be the other side's
+_MEETING = re.compile(r"\b(?:counterparts?|met|meet|meets|meeting|talks with|visit\w*|hosted|hosts|welcom\w+|travel\w*|trip|arriv\w+|call with|spoke with|told)\b", re.I)
 #: groups of states whose members are well known and stable
 _GROUPS = {
     "Arctic": ("CAN", "DNK", "FIN", "ISL", "NOR", "RUS", "SWE", "USA"),
@@ -193,7 +200,32 @@ class _Resolver:
         self.known_people: dict[str, str] = {}  # token → person key
         for i, ms in enumerate(self.mentions):
             self.out.sentences.append(self.sentence(i, ms))
+        self._countries_of_officials()
         return self.out
+
+    def _countries_of_officials(self) -> None:
+        """An official of a state whose post names no country ("Foreign Minister Anniken Huitfeldt has
+        said Norway will ...", "President Alar Karis said ... Estonia"): the one country the sentence
+        names that no other person of it holds, unless the sentence is about meeting or visiting
+        someone (the country would be the host's)."""
+        for key, e in self.out.entities.items():
+            post = e.data.get("post") or ""
+            if e.kind != "person" or e.data.get("country") or e.data.get("known") or e.data.get("post_in") or not _NATIONAL_POST.search(post):
+                continue
+            i = min(e.sentences)
+            text = self.a.sentences[i].text
+            if _MEETING.search(text):
+                continue
+            refs = self.out.sentences[i]
+            named = {r.key for r in refs if r.key.startswith("country:") and r.mention.data.get("how") in ("name", "adjective")}
+            held = {
+                f"country:{self.out.entities[r.key].data['country']}"
+                for r in refs
+                if r.key != key and r.key.startswith("person:") and self.out.entities[r.key].data.get("country")
+            }
+            left = named - held
+            if len(left) == 1:
+                e.data["country"] = next(iter(left)).split(":", 1)[1]
 
     def sentence(self, i: int, ms: list[Mention]) -> list[Ref]:
         refs: list[Ref] = []
