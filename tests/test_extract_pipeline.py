@@ -681,3 +681,14 @@ def test_officials_take_the_one_country_of_their_sentence_or_sign_opposite_the_o
     assert people.get("Jane Roe") is None  # a visit: Japan is the host's country, not hers
     [ag] = list(g.subjects(RDF.type, SD.Agreement))
     assert str(g.value(ag, RDFS.label)).endswith("between the Philippines and the United States")
+
+
+def test_conferences_of_the_parties_and_numbered_sessions_are_events():
+    g = article_graph(
+        "More than 120 countries signed the COP28 UAE Declaration on Climate and Health at the COP28 climate conference in "
+        "Dubai on Sunday. The fund was agreed at COP27 in Sharm el-Sheikh last year. Delegates at the UN Biodiversity "
+        "Conference (COP15) in Montreal adopted the framework. Ministers met at the 59th session of the IPCC in Nairobi.",
+        published="2023-12-03",
+    )
+    events = {str(g.value(e, RDFS.label)).split(" (")[0] for e in g.subjects(RDF.type, SD.Event)}
+    assert events == {"COP28 climate conference", "COP27", "UN Biodiversity Conference", "59th session of the IPCC"}

@@ -187,7 +187,8 @@ _DATE = re.compile(
 )
 _EVENT = re.compile(
     r"(?P<pre>(?:(?:[A-Z][A-Za-z0-9]*|[A-Z]{2,}|G\d+|\d+(?:st|nd|rd|th))(?:[- ](?:[A-Z][A-Za-z0-9]*|[A-Z]{2,}))*(?:'s|’s|s')?\s+)?)"
-    r"(?P<mods>(?:(?:state|official|leaders'|leaders’|first|ministerial|signing|press|joint|autumn|spring|bilateral|annual|inaugural|next)\s+){0,3})"
+    r"(?P<mods>(?:(?:state|official|leaders'|leaders’|first|ministerial|signing|press|joint|autumn|spring|bilateral|annual|inaugural|next|"
+    r"climate|change|biodiversity|ocean|oceans|water|energy|science|research|space|nuclear|health|security|environment)\s+){0,3})"
     r"(?P<head>summit|Summit|visit|ceremony|press conference|conference|Conference|meeting|forum|Forum|joint statement|autumn statement|Autumn Statement|event|mission)\b"
     r"(?P<post>\s+(?:of|to)\s+(?:the\s+)?(?:[A-Z][A-Za-z-]*(?:\s+|\b))+)?"
 )
@@ -825,7 +826,24 @@ _TALKS_BETWEEN = re.compile(r"\b(?P<head>talks|(?:phone |telephone |video )?call
 _DATE_AFTER = re.compile(rf"^\s+(?:on|in)\s+(?:\d{{1,2}}\s+(?:{_MONTH_RE})|(?:{_MONTH_RE})\s+\d{{1,2}}|{_WEEKDAY_RE})\b")
 
 
+#: the UN conferences of the parties, by number: "COP28", "CBD COP16", "COP-15"
+_COP = re.compile(r"\b(?:(?:CBD|UN|UNFCCC)\s+)?COP-?\d{1,2}\b")
+#: numbered sessions of a body: "the 59th session of the IPCC", "the fifth session of the Intergovernmental ..."
+_SESSION = re.compile(
+    r"\b(?P<ord>\d+(?:st|nd|rd|th)|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)\s+(?:plenary\s+)?session\s+of\s+(?:the\s+)?"
+    r"(?P<body>[A-Z][\w-]*(?:\s+(?:on\s+|of\s+|for\s+)?[A-Z][\w-]*)*)"
+)
+
+
 def _events(text: str, idx: int, ms: list[Mention]) -> None:
+    for m in _COP.finditer(text):
+        if re.match(r"\s+(?:[A-Z]|(?:[a-z]+\s+){0,3}(?:summit|conference|meeting|talks|session)\b)", text[m.end():]):
+            continue  # "the COP28 UAE Declaration", "the COP28 climate conference": part of a longer name
+        if re.search(r"(?:Conference|Summit|Meeting)\s*\(\s*$", text[: m.start()]):
+            continue  # "the UN Biodiversity Conference (COP15)": the conference's short name
+        ms.append(Mention("event", m.start(), m.end(), m.group(0), idx, {"head": "conference", "mods": "", "pre": m.group(0), "kind": "event"}))
+    for m in _SESSION.finditer(text):
+        ms.append(Mention("event", m.start(), m.end(), text[m.start():m.end()], idx, {"head": "session", "mods": "", "pre": m.group("ord"), "kind": "event"}))
     for m in _TALKS_BETWEEN.finditer(text):
         head = m.group("head")
         ms.append(Mention("event", m.start("head"), m.end("head"), head, idx, {"head": head.split()[-1].lower(), "mods": "", "pre": "", "kind": "event"}))
