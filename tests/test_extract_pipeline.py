@@ -6,6 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from rdflib import Literal
 from rdflib.namespace import RDF, RDFS, SKOS
 
 from kg.ingest.text.extractor import Extractor, extractors, get_extractor
@@ -692,3 +693,27 @@ def test_conferences_of_the_parties_and_numbered_sessions_are_events():
     )
     events = {str(g.value(e, RDFS.label)).split(" (")[0] for e in g.subjects(RDF.type, SD.Event)}
     assert events == {"COP28 climate conference", "COP27", "UN Biodiversity Conference", "59th session of the IPCC"}
+
+
+def test_gazetteer_names_each_body_once():
+    """Two entries sharing a name, alias or acronym would make the body depend on the order of the file."""
+    import yaml
+    from importlib import resources
+
+    doc = yaml.safe_load(resources.files("kg").joinpath("resources/gazetteer.yaml").read_text("utf-8"))
+    seen: dict[str, str] = {}
+    for entry in doc["organisations"]:
+        for n in {entry["name"], *(entry.get("aliases") or []), *([entry["acronym"]] if entry.get("acronym") else [])}:
+            assert n.lower() not in seen, (n, seen.get(n.lower()), entry["name"])
+            seen[n.lower()] = entry["name"]
+
+
+def test_companies_and_funds_of_the_gazetteer_with_their_country():
+    g = article_graph(
+        "Siemens Energy, Equinor and TotalEnergies will supply electrolysers, and SK Hynix signed an MoU with the Green "
+        "Climate Fund."
+    )
+    orgs = {str(g.value(o, RDFS.label)): g.value(o, SD.country) for o in g.subjects(RDF.type, SD.Organisation)}
+    assert orgs["Siemens Energy"] == country_iri("DEU") and orgs["Equinor"] == country_iri("NOR")
+    assert orgs["SK Hynix"] == country_iri("KOR") and "TotalEnergies" in orgs
+    assert (next(g.subjects(RDFS.label, Literal("Green Climate Fund"))), RDF.type, SD.InternationalOrganisation) in g
