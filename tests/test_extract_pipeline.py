@@ -717,3 +717,16 @@ def test_companies_and_funds_of_the_gazetteer_with_their_country():
     assert orgs["Siemens Energy"] == country_iri("DEU") and orgs["Equinor"] == country_iri("NOR")
     assert orgs["SK Hynix"] == country_iri("KOR") and "TotalEnergies" in orgs
     assert (next(g.subjects(RDFS.label, Literal("Green Climate Fund"))), RDF.type, SD.InternationalOrganisation) in g
+
+
+def test_organs_of_international_bodies_and_political_parties_are_bodies():
+    g = article_graph(
+        "The CERN Council voted on Tuesday to admit Estonia, and the IPCC Bureau met in Nairobi. The Labour Party won the "
+        "election. Nguyen Phu Trong, General Secretary of the Communist Party of Vietnam, met Biden."
+    )
+    labels = {str(g.value(o, RDFS.label)): o for o in g.subjects(RDFS.label, None)}
+    assert (labels["CERN Council"], RDF.type, SD.InternationalOrganisation) in g and (labels["IPCC Bureau"], RDF.type, SD.InternationalOrganisation) in g
+    party = labels["Communist Party of Vietnam"]
+    assert (party, RDF.type, SD.Organisation) in g and (party, RDF.type, SD.Agency) not in g and g.value(party, SD.country) == country_iri("VNM")
+    orgs = {str(g.value(o, RDFS.label)) for o in g.subjects(RDF.type, SD.Organisation)}
+    assert "Labour Party" in orgs and not [k for k in orgs if k.startswith("General Secretary")]

@@ -208,7 +208,7 @@ _ORG_HEADS = (
     "University", "Organisation", "Organization", "Administration", "Authority", "Centre", "Center", "Academy",
     "Society", "Secretariat", "Corporation", "Company", "Bank", "Laboratory", "Cabinet", "Parliament", "Assembly",
     "Accelerator", "Observatory", "Force", "Board", "Service", "Federation", "Association", "Confederation", "Senate", "Diet", "Navy", "Army",
-    "College", "Hospital", "Museum",
+    "College", "Hospital", "Museum", "Party",
 )
 #: a company introduced by what it does: "carmaker Toyota", "the Houston company Axiom Space"
 _COMPANY = re.compile(

@@ -311,6 +311,14 @@ class _Resolver:
                 continue  # "Chile's Congress" is not the United States Congress
             if re.search(r"\bthe\s+$", text[: m.start]) and re.match(r"\s+(?:[a-z]+\s+){1,4}(?:programme|program)\b", text[m.end :]):
                 continue  # "the Euratom research and training programme": the name of a programme, not the body
+            organ = re.match(r"\s+(?P<o>Council|Secretariat|Bureau|Executive Board|Board of Governors|Governing Board|General Assembly)\b", text[m.end :])
+            if organ and entry.kind == "international" and entry.name != "United Nations":
+                # "the CERN Council", "the IPCC Bureau": the body's organ is a body of its own
+                name = f"{m.text} {organ.group('o')}"
+                organ_m = Mention("org", m.start, m.end + organ.end(), name, i, {"entry": None})
+                refs.append(Ref(organ_m, self.org(name, i, kind="international", country=entry.country)))
+                taken.append(organ_m)
+                continue
             refs.append(Ref(m, self.org(entry.name, i, surface=m.text)))
             taken.append(m)
         # acronyms defined here for bodies the gazetteer does not know: "Advanced ... Accelerator (ASCA)"
@@ -333,12 +341,14 @@ class _Resolver:
         for m in ms:
             if m.kind == "org-phrase" and free(m) and not any(a.overlaps(m) for a in ags):
                 name = re.sub(r"^[A-Z][A-Za-z]*(?:'s|’s)\s+", "", m.text)
+                # "General Secretary of the Communist Party of Vietnam": the post is not part of the body's name
+                name = re.sub(r"^(?:[A-Z][a-z]+[\s-]+){0,2}(?:Secretary|Minister|President|Chair(?:man|woman|person)?|Director|Head|Chief|Governor|Leader)(?:[\s-]+General)?\s+of\s+(?:the\s+)?(?=[A-Z])", "", name)
                 if (len(name.split()) < 2 and not m.data.get("company")) or name.split()[0] in ("Read", "Data"):
                     continue
                 country = self._country_in(m.text) or self._possessive_country(text, m.start)
                 if any(c.overlaps(m) for c in countries):
                     countries = [c for c in countries if not c.overlaps(m)]
-                kind = "agency" if country else "organisation"
+                kind = "agency" if country and not re.search(r"\bParty\b", name) else "organisation"  # a party is no agency
                 refs.append(Ref(m, self.org(name, i, kind=kind, country=country)))
                 taken.append(m)
         # governments: "the UK government", "Hage Geingob's government", "the Biden administration"
