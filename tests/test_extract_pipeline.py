@@ -730,3 +730,14 @@ def test_organs_of_international_bodies_and_political_parties_are_bodies():
     assert (party, RDF.type, SD.Organisation) in g and (party, RDF.type, SD.Agency) not in g and g.value(party, SD.country) == country_iri("VNM")
     orgs = {str(g.value(o, RDFS.label)) for o in g.subjects(RDF.type, SD.Organisation)}
     assert "Labour Party" in orgs and not [k for k in orgs if k.startswith("General Secretary")]
+
+
+def test_fields_of_cooperation_in_a_later_paragraph_go_to_the_article_s_agreement():
+    g = article_graph(
+        "India and Japan signed a memorandum of cooperation on semiconductors in New Delhi on Thursday.\n\n"
+        "Officials said the talks had been long.\n\nThey also plan to work together on hydrogen and telecoms standards.",
+        title="India and Japan sign semiconductor memorandum",
+    )
+    [moc] = list(g.subjects(RDF.type, SD.Agreement))
+    topics = {str(t).rsplit("/", 1)[-1] for t in g.objects(moc, SD.topic)}
+    assert {"semiconductors", "hydrogen", "telecommunications"} <= topics, topics

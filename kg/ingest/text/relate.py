@@ -123,6 +123,12 @@ def _around(text: str, m: Ref, width: int = 30) -> str:
     return before + " " + after
 
 
+#: a sentence about fields of cooperation: "they also plan to work together on ...", "working groups covering ..."
+_COOPERATE_ON = re.compile(
+    r"\b(?:work(?:ing)? together on|cooperat(?:e|ion) on|collaborat(?:e|ion) on|working groups? (?:on|covering)|"
+    r"(?:will|would|also) (?:focus|cover)|priorit(?:y|ies) (?:include|are)|joint research (?:on|into))\b", re.I
+)
+
 #: a sentence opening that refers back to the previous sentence's agreement
 _BACK_REF = re.compile(r"\s*(?:(?:Under|With|Through|By)\s+)?(?:it|its|this|they|their|the (?:deal|agreement|accord|pact|partnership|arrangement|memorandum|treaty|convention|package|declaration|initiative|programme|plan))\b", re.I)
 
@@ -753,6 +759,11 @@ class _Relater:
         if not holders and self.last_agreement and i > 0 and r.article.sentences[i].para == r.article.sentences[i - 1].para:
             holders = [self.last_agreement]
             fallback = not _BACK_REF.match(text)
+        elif not holders and self.last_agreement and _COOPERATE_ON.search(text):
+            # "They also plan to work together on 5G and telecoms standards": what the parties cooperate on,
+            # in a later paragraph, is a field of the agreement the article is about
+            holders = [self._topic_agreement(i)]
+            fallback = True
         if fallback:
             topics = [t for t in topics if not re.fullmatch(r"\s*(?:the\s+|a\s+|an\s+)?", text[: t.start], re.I)]
         for t in topics:
