@@ -741,3 +741,15 @@ def test_fields_of_cooperation_in_a_later_paragraph_go_to_the_article_s_agreemen
     [moc] = list(g.subjects(RDF.type, SD.Agreement))
     topics = {str(t).rsplit("/", 1)[-1] for t in g.objects(moc, SD.topic)}
     assert {"semiconductors", "hydrogen", "telecommunications"} <= topics, topics
+
+
+def test_an_agreement_still_to_be_made_is_proposed():
+    g = article_graph(
+        "India and the EU said they would coordinate their policies on semiconductors through a memorandum of "
+        "understanding to be concluded under the council. Norway and the EU will seek a strategic partnership on raw "
+        "materials, which has yet to be negotiated. Japan would not sign the treaty with Korea."
+    )
+    statuses = {str(g.value(a, RDFS.label)): g.value(a, SD.status) for a in g.subjects(RDF.type, SD.Agreement)}
+    assert [st for label, st in statuses.items() if "memorandum" in label] == [SD.Proposed]
+    assert [st for label, st in statuses.items() if "raw materials" in label] == [SD.Proposed]
+    assert not [label for label in statuses if "treaty" in label]  # "would not sign": no status, no agreement

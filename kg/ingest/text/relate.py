@@ -64,6 +64,8 @@ STATUS_CUES: list[tuple[str, re.Pattern]] = [
 ]
 _RANK = {"proposed": 0, "in discussion": 1, "announced": 1, "under negotiation": 2, "agreed in principle": 3, "signed": 4, "in force": 5, "renewed": 6, "expired": 7, "withdrawn": 7}
 _NEGATED = re.compile(r"\b(?:not|never|yet to|has to be|have to be|had to be|to be|due to|would|could|might|hopes? to|aim(?:s)? to|until|unless|depends on|being|without)\s+(?:\w+\s+){0,2}$")
+#: an act still to come: "to be concluded", "has yet to be negotiated", "would work towards"
+_PROSPECTIVE = re.compile(r"\b(?<!not )(?:yet to(?: be)?|to be|has to be|have to be|due to(?: be)?)\s+(?:\w+\s+){0,1}$")
 #: a future or expected act: "will sign", "is set to enter into force", "are expected to renew"
 _FUTURE = re.compile(r"\b(?:will|shall|is to|are to|expected to|set to|scheduled to|poised to|plan to|plans to|intend to|intends to)\s+(?:\w+\s+){0,2}$")
 #: a clause that says its actors did not sign ("took part in the negotiations without signing")
@@ -497,9 +499,13 @@ class _Relater:
             for m in rx.finditer(text):
                 if any(c[0] <= m.start() < c[1] for c in cues):
                     continue
-                if _NEGATED.search(text[: m.start()]):
-                    continue
                 said = status
+                if _NEGATED.search(text[: m.start()]):
+                    # "a memorandum to be concluded under the council", "which has yet to be negotiated": an
+                    # agreement still to be made is proposed; "would not sign", "without signing" say nothing
+                    if not (status in ("signed", "under negotiation", "agreed in principle") and _PROSPECTIVE.search(text[: m.start()])):
+                        continue
+                    said = "proposed"
                 if _FUTURE.search(text[: m.start()]):
                     # "will sign", "is expected to enter into force": announced, not yet done
                     if status not in ("signed", "in force", "renewed"):
