@@ -753,3 +753,14 @@ def test_an_agreement_still_to_be_made_is_proposed():
     assert [st for label, st in statuses.items() if "memorandum" in label] == [SD.Proposed]
     assert [st for label, st in statuses.items() if "raw materials" in label] == [SD.Proposed]
     assert not [label for label in statuses if "treaty" in label]  # "would not sign": no status, no agreement
+
+
+def test_the_four_leaders_are_the_four_states_the_article_names():
+    g = article_graph(
+        "The leaders of Australia, India, Japan and the United States on Saturday launched the Quad Cancer Moonshot.\n\n"
+        "The initiative was set out in the Wilmington Declaration, the joint statement the four leaders adopted at the "
+        "close of the meeting."
+    )
+    [decl] = list(g.subjects(RDF.type, SD.Agreement))
+    assert set(g.objects(decl, SD.party)) == {country_iri(c) for c in ("AUS", "IND", "JPN", "USA")}
+    assert g.value(decl, SD.status) == SD.Signed

@@ -109,7 +109,11 @@ _WITNESS = re.compile(r"\b(?:in the presence of|witnessed by|watched by|attended
 _OCCASION_BEFORE = re.compile(r"\b(?:sidelines|side-lines|margins|fringes) of (?:the |a |this year's )?$")
 _OCCASION_AFTER = re.compile(r"\)?(?:\s*\([^)]*\))?\s+(?:leaders'?\s+|ministerial\s+|annual\s+)?(?:summit|meeting|conference|forum|gathering|congress)\b", re.I)
 #: the parties named by reference back: "the two countries", "both sides", "they signed"
-_THE_TWO = re.compile(r"\b(?i:the two|both) (?:governments|countries|sides|nations|partners|leaders)\b|\b(?i:they) (?:\w+ )?(?:signed|agreed|launched|announced|renewed|concluded)\b")
+_THE_TWO = re.compile(
+    r"\b(?i:the (?P<n>two|three|four|five|six|seven|eight)|both) (?:governments|countries|sides|nations|partners|leaders|prime ministers|presidents)\b"
+    r"|\b(?i:they) (?:\w+ )?(?:signed|agreed|launched|announced|renewed|concluded)\b"
+)
+_HOW_MANY = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8}
 
 
 def _names_the_text(e: object, a: Ref, x: Ref) -> bool:
@@ -334,10 +338,10 @@ class _Relater:
         e = self.r.entity(ref)
         return ref.key if e.kind in ("country", "org") else None
 
-    def _the_two(self, i: int) -> list[str]:
+    def _the_two(self, i: int, n: int = 2) -> list[str]:
         """Who "the two countries", "both sides" or "they" are at sentence ``i``: the two states (or
         international bodies) of the latest agreement between exactly two of them, else the two the
-        article has named most so far."""
+        article has named most so far; likewise for "the four leaders" (``n``)."""
         r = self.r
 
         def state(key: str) -> bool:
@@ -346,7 +350,7 @@ class _Relater:
 
         for af in reversed(list(self.f.agreements.values())):
             pair = [k for k in af.parties if state(k)]
-            if len(pair) == 2:
+            if len(pair) == n:
                 return pair
         # else the two states the article has named most so far (its subject), the latest first on a tie
         seen: dict[str, list[int]] = {}
@@ -356,7 +360,14 @@ class _Relater:
                     seen.setdefault(x.key, []).append(j)
         union = {k for k in seen if r.entities[k].kind == "country" or r.entities[k].label == "European Union"}
         ranked = sorted(seen, key=lambda k: (len(seen[k]), k in union, max(seen[k])), reverse=True)
-        return ranked[:2]
+        if n == 2:
+            return ranked[:2]
+        # "the four leaders": the four states named most, when a fifth is named less often than they are
+        countries = [k for k in ranked if r.entities[k].kind == "country"]
+        if len(countries) >= n:
+            ranked = countries
+        clear = len(ranked) == n or (len(ranked) > n and len(seen[ranked[n - 1]]) > len(seen[ranked[n]]))
+        return ranked[:n] if clear else []
 
     def _lead_agreements_announced(self) -> None:
         """A named agreement that the article leads with (in its title or first paragraph), with parties
@@ -637,8 +648,9 @@ class _Relater:
                 af.parties.setdefault(f"country:{e.data['counterpart']}", i)
             # "that the two governments agreed", "the two sides endorsed": see _the_two
             cl_ = _clause_of(clauses, a.start)
-            if _THE_TWO.search(text[cl_[0] : cl_[1]]):
-                pair = self._the_two(i)
+            two = _THE_TWO.search(text[cl_[0] : cl_[1]])
+            if two:
+                pair = self._the_two(i, _HOW_MANY.get((two.group("n") or "two").lower(), 2))
                 # "the two sides signed an agreement making Estonia an associate member": the pair, when the
                 # clause names no one else
                 if {x.key for x in actors if cl_[0] <= x.start <= cl_[1]} <= set(pair):
