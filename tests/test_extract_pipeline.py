@@ -764,3 +764,18 @@ def test_the_four_leaders_are_the_four_states_the_article_names():
     [decl] = list(g.subjects(RDF.type, SD.Agreement))
     assert set(g.objects(decl, SD.party)) == {country_iri(c) for c in ("AUS", "IND", "JPN", "USA")}
     assert g.value(decl, SD.status) == SD.Signed
+
+
+def test_a_state_becoming_a_member_of_a_body_is_a_membership_in_force():
+    g = article_graph(
+        "Brazil has become an Associate Member State of CERN, the European Organization for Nuclear Research. "
+        "Ireland will become an associate member of CERN next year. Spain has not joined the group."
+    )
+    got = {
+        str(g.value(a, RDFS.label)): (g.value(a, SD.status), {str(g.value(p, RDFS.label)) for p in g.objects(a, SD.party)})
+        for a in g.subjects(RDF.type, SD.Agreement)
+    }
+    assert got == {
+        "Brazil's membership of CERN": (SD.InForce, {"Brazil", "CERN"}),
+        "Ireland's membership of CERN": (SD.Announced, {"Ireland", "CERN"}),
+    }

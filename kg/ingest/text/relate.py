@@ -44,6 +44,7 @@ from rdflib import Literal
 from rdflib.namespace import XSD
 
 from ...resolve import normalise_name
+from .recognise import Mention
 from .resolve import _NATIONAL_POST, Entity, Ref, Resolved
 
 __all__ = ["Facts", "relate", "resolve_date", "STATUS_CUES"]
@@ -133,6 +134,15 @@ def _around(text: str, m: Ref, width: int = 30) -> str:
 _COOPERATE_ON = re.compile(
     r"\b(?:work(?:ing)? together on|cooperat(?:e|ion) on|collaborat(?:e|ion) on|working groups? (?:on|covering)|"
     r"(?:will|would|also) (?:focus|cover)|priorit(?:y|ies) (?:include|are)|joint research (?:on|into))\b", re.I
+)
+
+#: a state becoming a member of a body: "Estonia became the 24th member state of CERN", "Brazil has become an
+#: Associate Member State of CERN", "Ireland will join ESA as a full member"
+_BECAME_MEMBER = re.compile(
+    r"(?P<who>\b[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*)\s+(?:has\s+|have\s+|had\s+|formally\s+|officially\s+)*"
+    r"(?P<verb>became|become|becomes|will become|joined|joins|will join)\s+"
+    r"(?:(?:the|a|an|its)\s+)?(?:(?:\d+(?:st|nd|rd|th)|[a-z]+th|first|second|third|newest|latest|full|associate|new|founding|Associate|Full)\s+)*"
+    r"(?:[Mm]ember(?:\s+[Ss]tate|\s+country|\s+nation)?|[Pp]arty)\s+(?:of|to)\s+(?:the\s+)?(?P<body>[A-Z][\w'’-]*)"
 )
 
 #: a sentence opening that refers back to the previous sentence's agreement
@@ -419,6 +429,18 @@ class _Relater:
                 if party:
                     af.parties.setdefault(party, i)
 
+    def _membership(self, i: int, who: str, body: str, mm: re.Match) -> Ref:
+        """The agreement of a state's membership of a body (one per pair), as a reference at ``mm``."""
+        r = self.r
+        key = f"agreement:membership:{who}:{body}"
+        e = r.entities.get(key)
+        if e is None:
+            label = f"{r.entities[who].label}'s membership of {r.entities[body].label}"
+            e = Entity("agreement", key, label, data={"named": False, "head": "membership", "agkind": "agreement"})
+            r.entities[key] = e
+        e.seen(i)
+        return Ref(Mention("agreement", mm.start(), mm.end(), mm.group(0), i, {"named": False}), key)
+
     def _counterpart_signatories(self) -> None:
         """Two states, two or more signatories, one of them of no stated country ("Energy Secretary
         Raphael Lotilla and US Secretary of State Antony Blinken signed"): an official of a state who
@@ -503,6 +525,20 @@ class _Relater:
         events = [x for x in refs if r.entity(x).kind == "event"]
         dates = [m for m in others if m.kind == "date"]
         topics = [m for m in others if m.kind == "topic"]
+
+        # "Estonia became the 24th member state of CERN", "Brazil has joined the ESO as a member": a membership
+        for mm in _BECAME_MEMBER.finditer(text):
+            who = [x for x in actors if x.start == mm.start("who") and r.entity(x).kind == "country"]
+            body = [x for x in actors if x.start == mm.start("body") and r.entity(x).kind == "org"]
+            if not who or not body or _NEGATED.search(text[: mm.start("verb")]):
+                continue
+            ref = self._membership(i, who[0].key, body[0].key, mm)
+            ag_refs.append(ref)
+            refs.append(ref)
+            future = bool(_FUTURE.search(text[: mm.start("verb")])) or mm.group("verb").startswith("will")
+            self.ag(ref.key).statuses.append((i, "announced" if future else "in force"))
+            self.ag(ref.key).parties.setdefault(who[0].key, i)
+            self.ag(ref.key).parties.setdefault(body[0].key, i)
 
         # --- status cues → nearest agreement -----------------------------------------------
         cues: list[tuple[int, int, str]] = []
