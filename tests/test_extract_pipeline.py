@@ -779,3 +779,12 @@ def test_a_state_becoming_a_member_of_a_body_is_a_membership_in_force():
         "Brazil's membership of CERN": (SD.InForce, {"Brazil", "CERN"}),
         "Ireland's membership of CERN": (SD.Announced, {"Ireland", "CERN"}),
     }
+
+
+def test_the_leaders_of_a_bilateral_article_are_its_two_states():
+    g = article_graph(
+        "Prime Minister Narendra Modi and Prime Minister Shigeru Ishiba met in Tokyo on Friday. India and Japan have "
+        "worked together for years, India said.\n\nThe leaders also announced an Economic Security Initiative."
+    )
+    [esi] = list(g.subjects(RDF.type, SD.Agreement))
+    assert set(g.objects(esi, SD.party)) == {country_iri("IND"), country_iri("JPN")}

@@ -113,6 +113,7 @@ _OCCASION_AFTER = re.compile(r"\)?(?:\s*\([^)]*\))?\s+(?:leaders'?\s+|ministeria
 _THE_TWO = re.compile(
     r"\b(?i:the (?P<n>two|three|four|five|six|seven|eight)|both) (?:governments|countries|sides|nations|partners|leaders|prime ministers|presidents)\b"
     r"|\b(?i:they) (?:\w+ )?(?:signed|agreed|launched|announced|renewed|concluded)\b"
+    r"|\b(?i:the) (?P<bare>leaders|prime ministers|presidents)\b"
 )
 _HOW_MANY = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8}
 
@@ -348,10 +349,11 @@ class _Relater:
         e = self.r.entity(ref)
         return ref.key if e.kind in ("country", "org") else None
 
-    def _the_two(self, i: int, n: int = 2) -> list[str]:
+    def _the_two(self, i: int, n: int = 2, *, clear_only: bool = False) -> list[str]:
         """Who "the two countries", "both sides" or "they" are at sentence ``i``: the two states (or
         international bodies) of the latest agreement between exactly two of them, else the two the
-        article has named most so far; likewise for "the four leaders" (``n``)."""
+        article has named most so far; likewise for "the four leaders" (``n``). With ``clear_only``
+        ("the leaders"), the states named most only when the next one is named less often."""
         r = self.r
 
         def state(key: str) -> bool:
@@ -370,7 +372,7 @@ class _Relater:
                     seen.setdefault(x.key, []).append(j)
         union = {k for k in seen if r.entities[k].kind == "country" or r.entities[k].label == "European Union"}
         ranked = sorted(seen, key=lambda k: (len(seen[k]), k in union, max(seen[k])), reverse=True)
-        if n == 2:
+        if n == 2 and not clear_only:
             return ranked[:2]
         # "the four leaders": the four states named most, when a fifth is named less often than they are
         countries = [k for k in ranked if r.entities[k].kind == "country"]
@@ -686,7 +688,7 @@ class _Relater:
             cl_ = _clause_of(clauses, a.start)
             two = _THE_TWO.search(text[cl_[0] : cl_[1]])
             if two:
-                pair = self._the_two(i, _HOW_MANY.get((two.group("n") or "two").lower(), 2))
+                pair = self._the_two(i, _HOW_MANY.get((two.group("n") or "two").lower(), 2), clear_only=bool(two.group("bare")))
                 # "the two sides signed an agreement making Estonia an associate member": the pair, when the
                 # clause names no one else
                 if {x.key for x in actors if cl_[0] <= x.start <= cl_[1]} <= set(pair):
