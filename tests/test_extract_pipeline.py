@@ -788,3 +788,13 @@ def test_the_leaders_of_a_bilateral_article_are_its_two_states():
     )
     [esi] = list(g.subjects(RDF.type, SD.Agreement))
     assert set(g.objects(esi, SD.party)) == {country_iri("IND"), country_iri("JPN")}
+
+
+def test_a_visit_of_some_days_is_the_visitor_s_event():
+    g = article_graph(
+        "Canada and Germany on Tuesday signed a joint declaration of intent in Stephenville on the last day of Chancellor "
+        "Olaf Scholz's three-day visit to the country.",
+        published="2022-08-24",
+    )
+    events = {str(g.value(e, RDFS.label)) for e in g.subjects(RDF.type, SD.Event)}
+    assert [e for e in events if e.startswith("Olaf Scholz's three-day visit")], events

@@ -188,7 +188,8 @@ _DATE = re.compile(
 _EVENT = re.compile(
     r"(?P<pre>(?:(?:[A-Z][A-Za-z0-9]*|[A-Z]{2,}|G\d+|\d+(?:st|nd|rd|th))(?:[- ](?:[A-Z][A-Za-z0-9]*|[A-Z]{2,}))*(?:'s|’s|s')?\s+)?)"
     r"(?P<mods>(?:(?:state|official|leaders'|leaders’|first|ministerial|signing|press|joint|autumn|spring|bilateral|annual|inaugural|next|"
-    r"climate|change|biodiversity|ocean|oceans|water|energy|science|research|space|nuclear|health|security|environment)\s+){0,3})"
+    r"climate|change|biodiversity|ocean|oceans|water|energy|science|research|space|nuclear|health|security|environment|"
+    r"(?:one|two|three|four|five|six|seven|\d+)-(?:day|nation|country)|week-long|weeklong|working|historic|landmark|maiden)\s+){0,3})"
     r"(?P<head>summit|Summit|visit|ceremony|press conference|conference|Conference|meeting|forum|Forum|joint statement|autumn statement|Autumn Statement|event|mission)\b"
     r"(?P<post>\s+(?:of|to)\s+(?:the\s+)?(?:[A-Z][A-Za-z-]*(?:\s+|\b))+)?"
 )
@@ -851,6 +852,10 @@ def _events(text: str, idx: int, ms: list[Mention]) -> None:
         pre = (m.group("pre") or "").strip()
         if pre in ("The", "A", "An", "This", "That", "In", "At", "During", "After", "Before", "Its", "Their"):
             pre = ""
+        # "Chancellor Olaf Scholz's three-day visit": the visitor, without the post
+        title = re.match(r"(?:(?:Vice|Deputy|Prime|Foreign|Federal)\s+)*(?:Chancellor|President|Minister|Premier|King|Queen|Emperor|Secretary(?: of State)?)\s+(?=[A-Z][a-z])", pre)
+        if title and (m.group("pre") or "").strip().endswith(("'s", "’s")):
+            pre = pre[title.end():]
         mods = (m.group("mods") or "").strip()
         head = m.group("head")
         post = (m.group("post") or "").rstrip()
