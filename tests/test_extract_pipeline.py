@@ -798,3 +798,13 @@ def test_a_visit_of_some_days_is_the_visitor_s_event():
     )
     events = {str(g.value(e, RDFS.label)) for e in g.subjects(RDF.type, SD.Event)}
     assert [e for e in events if e.startswith("Olaf Scholz's three-day visit")], events
+
+
+def test_a_capital_naming_a_text_and_northern_ireland_are_no_countries():
+    g = article_graph(
+        "The reports feed into the global stocktake under the Paris Agreement. British association to the programme was "
+        "held up by the row over the Northern Ireland Protocol."
+    )
+    countries = set(g.subjects(RDF.type, SD.Country))
+    assert country_iri("FRA") not in countries and country_iri("IRL") not in countries
+    assert country_iri("GBR") in countries

@@ -389,9 +389,14 @@ class _Resolver:
                     ent.seen(i)
                     break
         # countries
+        named_texts = [a for a in ms if (a.kind == "agreement" and a.data.get("named")) or a.kind == "event"]
         for m in countries:
             if not free(m):
                 continue
+            if m.data["how"] == "capital" and any(a.start <= m.start and m.end <= a.end for a in named_texts):
+                continue  # "the Paris Agreement", "the Paris climate conference": the city names the text or meeting
+            if m.text == "Ireland" and text[: m.start].endswith("Northern "):
+                continue  # Northern Ireland is a part of the United Kingdom, not Ireland
             code = m.data["code"]
             if self.g.orgs.get(normalise_name(m.text)) is not None and m.data["how"] == "capital":
                 refs.append(Ref(m, self.org(m.text, i, surface=m.text)))  # "Brussels" → European Union
