@@ -631,8 +631,8 @@ def test_a_signatory_sentence_goes_to_the_article_s_own_agreement_and_abstainers
 
 def test_the_union_signs_through_its_institutions_and_onlookers_and_places_are_no_parties():
     g = article_graph(
-        "Thierry Breton, the European Commissioner for the Internal Market, signed the EU-Singapore Digital Partnership in "
-        "Brussels with S. Iswaran, Singapore's Minister for Communications. President Ursula von der Leyen and President "
+        "Ursula von der Leyen signed the Digital Partnership with Singapore in Brussels with S. Iswaran, Singapore's "
+        "Minister for Communications. President Ursula von der Leyen and President "
         "Abdel Fattah al-Sisi signed the EU-Egypt Joint Declaration, watched by the prime ministers of Italy and Greece. "
         "Brussels hopes the deal will steady an economy strained by the wars in Gaza and Sudan."
     )
@@ -667,21 +667,18 @@ def test_the_members_of_a_well_known_group_of_states():
     assert arctic == {"Canada", "Denmark", "Finland", "Iceland", "Norway", "Russia", "Sweden", "United States"}
     [quad] = [p for label, p in parties.items() if "initiative" in label]
     assert quad == {"Australia", "India", "Japan", "United States"}
+    assert len(parties) == 2  # "the seven Arctic states paused their work": no agreement, no parties
 
 
-def test_officials_take_the_one_country_of_their_sentence_or_sign_opposite_the_other_state():
+def test_where_and_when_an_agreement_was_signed_are_no_part_of_its_name():
     g = article_graph(
-        "Foreign Minister Anniken Huitfeldt has said Norway will focus on the oceans. Energy Secretary Raphael Lotilla and "
-        "US Secretary of State Antony Blinken signed the Agreement for Cooperation Concerning Peaceful Uses of Nuclear "
-        "Energy between the Philippines and the United States in San Francisco on Thursday. Trade Minister Jane Roe met "
-        "officials in Japan."
+        "Energy Secretary Raphael Lotilla and US Secretary of State Antony Blinken signed the Agreement for Cooperation "
+        "Concerning Peaceful Uses of Nuclear Energy between the Philippines and the United States in San Francisco on "
+        "Thursday. Foreign Minister Jane Roe said China must stop its pressure campaign."
     )
-    people = people_of(g)
-    assert people["Anniken Huitfeldt"] == country_iri("NOR")
-    assert people["Raphael Lotilla"] == country_iri("PHL") and people["Antony Blinken"] == country_iri("USA")
-    assert people.get("Jane Roe") is None  # a visit: Japan is the host's country, not hers
     [ag] = list(g.subjects(RDF.type, SD.Agreement))
     assert str(g.value(ag, RDFS.label)).endswith("between the Philippines and the United States")
+    assert people_of(g).get("Jane Roe") is None  # a country she speaks of is not hers
 
 
 def test_conferences_of_the_parties_and_numbered_sessions_are_events():
@@ -701,11 +698,14 @@ def test_gazetteer_names_each_body_once():
     from importlib import resources
 
     doc = yaml.safe_load(resources.files("kg").joinpath("resources/gazetteer.yaml").read_text("utf-8"))
+    from kg.resolve import normalise_name
+
     seen: dict[str, str] = {}
     for entry in doc["organisations"]:
-        for n in {entry["name"], *(entry.get("aliases") or []), *([entry["acronym"]] if entry.get("acronym") else [])}:
-            assert n.lower() not in seen, (n, seen.get(n.lower()), entry["name"])
-            seen[n.lower()] = entry["name"]
+        names = {normalise_name(n) for n in (entry["name"], *(entry.get("aliases") or []), *([entry["acronym"]] if entry.get("acronym") else []))}
+        for n in names:
+            assert n not in seen, (n, seen.get(n), entry["name"])
+            seen[n] = entry["name"]
 
 
 def test_companies_and_funds_of_the_gazetteer_with_their_country():
@@ -752,7 +752,7 @@ def test_an_agreement_still_to_be_made_is_proposed():
     statuses = {str(g.value(a, RDFS.label)): g.value(a, SD.status) for a in g.subjects(RDF.type, SD.Agreement)}
     assert [st for label, st in statuses.items() if "memorandum" in label] == [SD.Proposed]
     assert [st for label, st in statuses.items() if "raw materials" in label] == [SD.Proposed]
-    assert not [label for label in statuses if "treaty" in label]  # "would not sign": no status, no agreement
+    assert not [label for label in statuses if "treaty" in label.lower()]  # "would not sign": no status, no agreement
 
 
 def test_the_four_leaders_are_the_four_states_the_article_names():
@@ -808,3 +808,34 @@ def test_a_capital_naming_a_text_and_northern_ireland_are_no_countries():
     countries = set(g.subjects(RDF.type, SD.Country))
     assert country_iri("FRA") not in countries and country_iri("IRL") not in countries
     assert country_iri("GBR") in countries
+
+
+def test_reviewed_misfires_put_no_wrong_facts():
+    """Sentences a review found the rules of 2026-12-02 misreading."""
+    g = article_graph(
+        "Japan and Norway signed a polar research agreement on Monday. Non-Arctic states want a say. The opposition "
+        "parties were critical of China.\n\n"
+        "India and the UK agreed at the summit to begin talks on a free trade agreement.\n\n"
+        "Officials kept reaching out as Brazil and Japan signed the Artemis Accords.\n\n"
+        "The Windsor agreement was the first trade deal to be signed after Brexit.\n\n"
+        "Ukraine will become a member of NATO, Zelensky said, after Ukraine and the UK signed a security agreement.\n\n"
+        "Japan became a State Party to the Convention on Wetlands. Ministers met in Kyoto, Osaka and Nagoya."
+    )
+    parties = {
+        str(g.value(a, RDFS.label)): {str(g.value(p, RDFS.label)) for p in g.objects(a, SD.party)}
+        for a in g.subjects(RDF.type, SD.Agreement)
+    }
+    statuses = {str(g.value(a, RDFS.label)): g.value(a, SD.status) for a in g.subjects(RDF.type, SD.Agreement)}
+    polar = next(p for label, p in parties.items() if "polar" in label)
+    assert polar == {"Japan", "Norway"}, polar
+    fta = [st for label, st in statuses.items() if "free trade" in label]
+    assert fta and SD.Signed not in fta, statuses
+    accords = next(p for label, p in parties.items() if "Artemis" in label)
+    assert {"Brazil", "Japan"} <= accords
+    assert not [label for label, st in statuses.items() if "Windsor" in label and st == SD.Proposed]
+    nato = [p for label, p in parties.items() if "NATO" in label or "North Atlantic" in label]
+    assert all("United Kingdom" not in p for p in nato), nato
+    orgs = {str(g.value(o, RDFS.label)) for o in g.subjects(RDF.type, SD.Organisation)}
+    assert not [o for o in orgs if o.endswith("State Party")]
+    places = {str(g.value(p, RDFS.label)) for p in g.subjects(RDF.type, SD.Place)}
+    assert "Kyoto, Osaka" not in places

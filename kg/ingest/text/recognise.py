@@ -143,8 +143,8 @@ _NAMED_HEADS = "|".join([h.title() for h in AGREEMENT_HEADS if " " not in h] + [
 _WEEKDAY_NAMES = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
 _MONTH_NAMES = "January|February|March|April|May|June|July|August|September|October|November|December"
 _NAMED_AG = re.compile(
-    rf"(?P<name>(?:(?:[A-Z][A-Za-z]*|[A-Z]{{2,}})(?:-[A-Z][A-Za-z]*)*\s+(?:(?:and|on|of|for|in|the|&)\s+)?)*?"
-    rf"(?:[A-Z][A-Za-z]*|[A-Z]{{2,}}|\d{{4}})(?:-[A-Z][A-Za-z]*)*\s+(?:{_NAMED_HEADS}|Memorandum of Understanding)\b(?:\s+(?:{_NAMED_HEADS})\b)*"
+    rf"(?P<name>(?:[A-Z][A-Za-z]*(?:-[A-Z][A-Za-z]*)*\s+(?:(?:and|on|of|for|in|the|&)\s+)?)*?"
+    rf"(?:[A-Z][A-Za-z]*|\d{{4}})(?:-[A-Z][A-Za-z]*)*\s+(?:{_NAMED_HEADS}|Memorandum of Understanding)\b(?:\s+(?:{_NAMED_HEADS})\b)*"
     rf"(?:\s+(?:on|for|of|Establishing|establishing)\s+(?!(?:{_WEEKDAY_NAMES}|{_MONTH_NAMES})\b)(?:the\s+)?(?:[A-Z][A-Za-z]*(?:\s+|\b))+)?)"
 )
 _HEAD_FIRST_AG = re.compile(
@@ -186,7 +186,7 @@ _DATE = re.compile(
     rf"|\b(?:on\s+)?(?P<wd>{_WEEKDAY_RE})\b"
 )
 _EVENT = re.compile(
-    r"(?P<pre>(?:(?:[A-Z][A-Za-z0-9]*|[A-Z]{2,}|G\d+|\d+(?:st|nd|rd|th))(?:[- ](?:[A-Z][A-Za-z0-9]*|[A-Z]{2,}))*(?:'s|’s|s')?\s+)?)"
+    r"(?P<pre>(?:(?:[A-Z][A-Za-z0-9]*|\d+(?:st|nd|rd|th))(?:[- ][A-Z][A-Za-z0-9]*)*(?:'s|’s|s')?\s+)?)"
     r"(?P<mods>(?:(?:state|official|leaders'|leaders’|first|ministerial|signing|press|joint|autumn|spring|bilateral|annual|inaugural|next|"
     r"climate|change|biodiversity|ocean|oceans|water|energy|science|research|space|nuclear|health|security|environment|"
     r"(?:one|two|three|four|five|six|seven|\d+)-(?:day|nation|country)|week-long|weeklong|working|historic|landmark|maiden)\s+){0,3})"
@@ -227,7 +227,7 @@ _COMPANY_APPOS = re.compile(
     r"(?:start-up|startup|company|firm|developer|manufacturer|carmaker|chipmaker|maker|conglomerate|group|operator|contractor)\b"
 )
 _ORG_PHRASE = re.compile(
-    rf"\b(?P<name>(?:(?:[A-Z][\w’'-]*|[A-Z]{{2,}})\s+(?:(?:and(?!\s+the\b)|for|of|the|on)\s+)*)*(?:{'|'.join(_ORG_HEADS)})\b(?:\s+(?:of|for|on)\s+(?:the\s+)?(?:[A-Z][\w’'-]*(?:,?\s+(?:and\s+)?|\b))+)?)"
+    rf"\b(?P<name>(?:[A-Z][\w’'-]*\s+(?:(?:and(?!\s+the\b)|for|of|the|on)\s+)*)*(?:{'|'.join(_ORG_HEADS)})\b(?:\s+(?:of|for|on)\s+(?:the\s+)?(?:[A-Z][\w’'-]*(?:,?\s+(?:and\s+)?|\b))+)?)"
 )
 
 
@@ -756,7 +756,7 @@ def _subdivisions() -> frozenset[str]:
     """Names of states, provinces and territories (pycountry's ISO 3166-2), and "D.C."."""
     import pycountry
 
-    kinds = {"State", "Province", "Territory", "Prefecture", "Land", "Union territory", "Autonomous region", "Region", "District"}
+    kinds = {"State", "Province", "Territory", "Prefecture", "Land", "Union territory", "Autonomous region"}
     return frozenset({s.name for s in pycountry.subdivisions if s.type in kinds} | {"D.C.", "DC"})
 
 
@@ -769,6 +769,9 @@ def _subdivision_after(rest: str) -> str | None:
     for n in range(len(words), 0, -1):
         cand = " ".join(words[:n]).rstrip(".") if words[n - 1] != "D.C." else " ".join(words[:n])
         if cand in _subdivisions() and cand not in gazetteer().country_surfaces:
+            rest_after = rest[m.start(1) + len(cand) :]
+            if re.match(r"\s*(?:,\s*|\s+and\s+|\s+or\s+)[A-Z]", rest_after) and not re.match(r"\s*,\s*(?:on|in|at|last|this|the)\b", rest_after):
+                return None  # "in Kyoto, Osaka and Nagoya": a list of cities
             return cand
     return None
 

@@ -45,7 +45,7 @@ from rdflib.namespace import XSD
 
 from ...resolve import normalise_name
 from .recognise import Mention
-from .resolve import _NATIONAL_POST, Entity, Ref, Resolved
+from .resolve import Entity, Ref, Resolved
 
 __all__ = ["Facts", "relate", "resolve_date", "STATUS_CUES"]
 
@@ -59,22 +59,24 @@ STATUS_CUES: list[tuple[str, re.Pattern]] = [
     ("in discussion", re.compile(r"\bin (?:early |initial |preliminary )?(?:talks|discussions)\b|\bdiscuss(?:ing|ions)\b|\bconsidering\b|\bexploring\b|\bconsultations\b")),
     ("signed", re.compile(r"\bsign(?:ed|s|ing)?\b|\bsignature\b|\bsignator(?:y|ies)\b|\bconcluded\b|\badopt(?:ed|ion)\b|\b(?:raised|raise|upgraded|upgrade|elevated|elevate)d? (?:(?:their|its|the|bilateral) )?(?:relations|relationship|ties) (?:[\w-]+ ){0,3}?to\b"
      # a text agreed is concluded: "Sunak and Biden agreed the Atlantic Declaration", "the framework, agreed under the CBD"
-     r"|\bagreed\b(?=\s+(?:the|a|an|at|under|during|last|earlier)\b|\s*[,.)])")),
+     r"|\bagreed\b(?=\s+(?:the|a|an|under)\b(?![^,;.]*\bto\s+[a-z]+\b)|\s*[,.)])")),
     ("announced", re.compile(r"\bannounc(?:ed|es|ing|ement)\b|\bunveil(?:ed|s|ing)?\b|\blaunch(?:ed|es|ing)?\b|\breleased\b|\bagreed\b|\bendorsed\b|\bestablished\b|\bset up\b")),
     ("proposed", re.compile(r"\bplan(?:s|ned)?\b|\bpropos(?:ed|es|al)\b")),
 ]
 _RANK = {"proposed": 0, "in discussion": 1, "announced": 1, "under negotiation": 2, "agreed in principle": 3, "signed": 4, "in force": 5, "renewed": 6, "expired": 7, "withdrawn": 7}
 _NEGATED = re.compile(r"\b(?:not|never|yet to|has to be|have to be|had to be|to be|due to|would|could|might|hopes? to|aim(?:s)? to|until|unless|depends on|being|without)\s+(?:\w+\s+){0,2}$")
 #: an act still to come: "to be concluded", "has yet to be negotiated", "would work towards"
-_PROSPECTIVE = re.compile(r"\b(?<!not )(?:yet to(?: be)?|to be|has to be|have to be|due to(?: be)?)\s+(?:\w+\s+){0,1}$")
+_PROSPECTIVE = re.compile(r"\b(?<!not )(?:yet to(?: be)?|to be|has to be|have to be)\s+(?:\w+\s+){0,1}$")
+#: "the first trade deal to be signed after Brexit": a description, not an act still to come
+_SUPERLATIVE_TO_BE = re.compile(r"\b(?:first|last|only|next|latest|\w+est)\s+(?:[\w-]+\s+){0,3}to be\s+(?:\w+\s+)?$")
 #: a future or expected act: "will sign", "is set to enter into force", "are expected to renew"
-_FUTURE = re.compile(r"\b(?:will|shall|is to|are to|expected to|set to|scheduled to|poised to|plan to|plans to|intend to|intends to)\s+(?:\w+\s+){0,2}$")
+_FUTURE = re.compile(r"\b(?:will|shall|is to|are to|expected to|set to|scheduled to|due to|poised to|plan to|plans to|intend to|intends to)\s+(?:\w+\s+){0,2}$")
 #: a clause that says its actors did not sign ("took part in the negotiations without signing")
 _NOT_PARTY_CLAUSE = re.compile(
     r"\bwithout (?:signing|ratifying|joining)\b|\b(?:did|have|has) not (?:yet )?(?:sign|ratif|join)|\brefused to sign\b|\bnot (?:a )?part(?:y|ies) to\b"
     # "countries that are not part of the G7's process"; go-betweens: "co-facilitators", "steered the talks", "brokered by"
     # "China and Russia have stayed out", "remain outside the accords"
-    r"|\b(?:stay(?:ed|s|ing)?|remain(?:ed|s|ing)?|kept|keep(?:s|ing)?)\s+(?:\w+\s+)?(?:out|outside|aloof)\b|\bnot (?:yet )?(?:joined|signed|ratified)\b"
+    r"|\b(?:stay(?:ed|s)?|remain(?:ed|s)?|kept|keeps?)\s+(?:out|outside|aloof)\b|\bnot (?:yet )?(?:joined|signed|ratified)\b"
     r"|\bnot (?:a )?part of\b|\bco-?facilitat\w*|\bfacilitat(?:ed|ors?|ing)\b|\bsteered\b|\bmediat(?:ed|ors?|ing)\b|\bbrokered\b"
 )
 #: actors named as a comparison: "in the mould of CERN", "like ESA", "such as"
@@ -101,7 +103,7 @@ _SIGNATORIES = re.compile(r"\bsignator(?:y|ies)\b|\bparties to (?:it|the (?:acco
 #: a sentence that lists an agreement's members: "The founding members are Australia, Canada, ...",
 #: "Its partners include ...", "It brings together ..."
 _MEMBERS = re.compile(
-    r"^\s*(?:The|Its|Their)\s+(?:(?:founding|other|original|current|\w+)\s+)?(?:members|partners|participants|parties)\s+(?:are|were|include|included|comprise)\b"
+    r"^\s*(?:The|Its|Their)\s+(?:(?:founding|other|original|current|new|\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+)?(?:members|partners|parties)\s+(?:are|were|include|included|comprise)\b"
     r"|^\s*(?:It|They)\s+(?:brings|bring|brought|groups|grouped)\s+together\b"
 )
 #: people who watched a signing: "in the presence of Prime Minister Narendra Modi", "witnessed by"
@@ -140,7 +142,7 @@ _COOPERATE_ON = re.compile(
 #: a state becoming a member of a body: "Estonia became the 24th member state of CERN", "Brazil has become an
 #: Associate Member State of CERN", "Ireland will join ESA as a full member"
 _BECAME_MEMBER = re.compile(
-    r"(?P<who>\b[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*)\s+(?:has\s+|have\s+|had\s+|formally\s+|officially\s+)*"
+    r"(?:has\s+|have\s+|had\s+|formally\s+|officially\s+)*"
     r"(?P<verb>became|become|becomes|will become|joined|joins|will join)\s+"
     r"(?:(?:the|a|an|its)\s+)?(?:(?:\d+(?:st|nd|rd|th)|[a-z]+th|first|second|third|newest|latest|full|associate|new|founding|Associate|Full)\s+)*"
     r"(?:[Mm]ember(?:\s+[Ss]tate|\s+country|\s+nation)?|[Pp]arty)\s+(?:of|to)\s+(?:the\s+)?(?P<body>[A-Z][\w'’-]*)"
@@ -403,7 +405,8 @@ class _Relater:
         (the president of a university signs for it), else their country, else the body of their post."""
         data = person.data  # type: ignore[attr-defined]
         body = self.r.entities.get(data.get("post_in") or "")
-        if body is not None and body.label in _EU_INSTITUTIONS:
+        known = data.get("known")
+        if (body is not None and body.label in _EU_INSTITUTIONS) or (body is None and getattr(known, "post_in", None) in _EU_INSTITUTIONS):
             return self._union(person)  # a commissioner or the Council's president signs for the Union
         if body is not None and body.data.get("orgkind") in ("university", "company", "organisation", "international"):
             return body.key
@@ -443,20 +446,6 @@ class _Relater:
         e.seen(i)
         return Ref(Mention("agreement", mm.start(), mm.end(), mm.group(0), i, {"named": False}), key)
 
-    def _counterpart_signatories(self) -> None:
-        """Two states, two or more signatories, one of them of no stated country ("Energy Secretary
-        Raphael Lotilla and US Secretary of State Antony Blinken signed"): an official of a state who
-        signs opposite the other state's signatories signs for the remaining one."""
-        for af in self.f.agreements.values():
-            states = {p for p in af.parties if p.startswith("country:")}
-            if len(states) != 2 or len(af.signatories) < 2:
-                continue
-            people = [self.r.entities[p] for p in af.signatories if p in self.r.entities]
-            unknown = [p for p in people if self._signed_for(p) is None and _NATIONAL_POST.search(p.data.get("post") or "")]
-            known = {f"country:{p.data['country']}" for p in people if p.data.get("country")}
-            if len(unknown) == 1 and len(known) == 1 and known <= states:
-                unknown[0].data["country"] = next(iter(states - known)).split(":", 1)[1]
-
     def _borrow_parties(self) -> None:
         """An agreement with a status but no party of its own ("negotiators continue work on a broader
         CECA", "a relationship already underpinned by CETA") is between the parties of the agreement
@@ -488,7 +477,6 @@ class _Relater:
         for i, refs in enumerate(self.r.sentences):
             self.sentence(i, refs)
         self._signatories_parties()
-        self._counterpart_signatories()
         self._borrow_parties()
         self._lead_agreements_announced()
         # an extension or amendment that names no parties is between the parties of the agreement it changes
@@ -530,13 +518,12 @@ class _Relater:
 
         # "Estonia became the 24th member state of CERN", "Brazil has joined the ESO as a member": a membership
         for mm in _BECAME_MEMBER.finditer(text):
-            who = [x for x in actors if x.start == mm.start("who") and r.entity(x).kind == "country"]
+            who = [x for x in actors if r.entity(x).kind == "country" and re.fullmatch(r"\s+", text[x.end : mm.start()])]
             body = [x for x in actors if x.start == mm.start("body") and r.entity(x).kind == "org"]
             if not who or not body or _NEGATED.search(text[: mm.start("verb")]):
                 continue
             ref = self._membership(i, who[0].key, body[0].key, mm)
-            ag_refs.append(ref)
-            refs.append(ref)
+            refs.append(ref)  # (not one of the sentence's agreements: its parties are the two it names)
             future = bool(_FUTURE.search(text[: mm.start("verb")])) or mm.group("verb").startswith("will")
             self.ag(ref.key).statuses.append((i, "announced" if future else "in force"))
             self.ag(ref.key).parties.setdefault(who[0].key, i)
@@ -549,10 +536,11 @@ class _Relater:
                 if any(c[0] <= m.start() < c[1] for c in cues):
                     continue
                 said = status
-                if _NEGATED.search(text[: m.start()]):
+                before_cue = text[: m.start()]
+                if _NEGATED.search(before_cue) and not (_FUTURE.search(before_cue) and not re.search(r"\b(?:not|never)\s+(?:\w+\s+){0,2}$", before_cue)):
                     # "a memorandum to be concluded under the council", "which has yet to be negotiated": an
                     # agreement still to be made is proposed; "would not sign", "without signing" say nothing
-                    if not (status in ("signed", "under negotiation", "agreed in principle") and _PROSPECTIVE.search(text[: m.start()])):
+                    if not (status in ("signed", "under negotiation", "agreed in principle") and _PROSPECTIVE.search(before_cue) and not _SUPERLATIVE_TO_BE.search(before_cue)):
                         continue
                     said = "proposed"
                 if _FUTURE.search(text[: m.start()]):
@@ -740,7 +728,7 @@ class _Relater:
                 if re.search(r"\b(?:watched|witnessed|looked on|observed|attended)\b|\bin the presence of\b", text[max(cl[0], a.end) : x.start]) and not (a.start <= x.start < span_end):
                     continue
                 # "the wars in Gaza and Sudan", "investment across Africa": a country as a location
-                if x.mention.kind == "country" and re.search(r"\b(?:in|across|throughout|inside)\s+(?:the\s+)?(?:[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*\s*(?:,\s*|\s+and\s+))*$", before) and not (a.start <= x.start < span_end):
+                if x.mention.kind == "country" and re.search(r"\b(?:in|across|throughout|inside)\s+(?:the\s+)?(?:[A-Z][\w'’-]*(?:\s[A-Z][\w'’-]*)*(?:\s*,\s*|\s+and\s+))*$", before) and not (a.start <= x.start < span_end):
                     continue
                 # "China has repeatedly criticised AUKUS": an opponent, not a party
                 if _OPPOSED.match(text[x.end : cl[1]]):
@@ -815,7 +803,7 @@ class _Relater:
         if not holders and self.last_agreement and i > 0 and r.article.sentences[i].para == r.article.sentences[i - 1].para:
             holders = [self.last_agreement]
             fallback = not _BACK_REF.match(text)
-        elif not holders and self.last_agreement and _COOPERATE_ON.search(text):
+        elif not holders and self.last_agreement and _COOPERATE_ON.search(text) and re.match(r"\s*(?:They|Both|The two|The (?:sides|partners|parties))\b", text):
             # "They also plan to work together on 5G and telecoms standards": what the parties cooperate on,
             # in a later paragraph, is a field of the agreement the article is about
             holders = [self._topic_agreement(i)]

@@ -83,13 +83,6 @@ _AFTER_PLACE = {
     "are", "has", "had", "will", "would", "said", "says", "until", "since", "into", "over", "under", "about", "between",
 }
 _THE = re.compile(r"^(?:the|The)\s+")
-#: posts of a state's government, whose holder acts for a country
-_NATIONAL_POST = re.compile(
-    r"\b(?:president|vice[- ]president|prime minister|premier|minister|secretary|treasurer|chancellor|ambassador|envoy|"
-    r"(?:national security )?advis[eo]r|king|queen|emir|crown prince)\b", re.I
-)
-#: a sentence about meeting or visiting someone: a country named in it may be the other side's
-_MEETING = re.compile(r"\b(?:counterparts?|met|meet|meets|meeting|talks with|visit\w*|hosted|hosts|welcom\w+|travel\w*|trip|arriv\w+|call with|spoke with|told)\b", re.I)
 #: groups of states whose members are well known and stable
 _GROUPS = {
     "Arctic": ("CAN", "DNK", "FIN", "ISL", "NOR", "RUS", "SWE", "USA"),
@@ -105,7 +98,7 @@ _GROUPS = {
 _NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
 _GROUP_STATES = re.compile(
     r"\b(?:(?:all|the|its|their)\s+)*(?:(?P<n>two|three|four|five|six|seven|eight|nine|ten|\d+)\s+)?"
-    r"(?P<group>Arctic|Quad|AUKUS|G-?7|Group of Seven|Nordic|Baltic|Five Eyes|Benelux)\s+"
+    r"(?<![\w-])(?P<group>Arctic|Quad|AUKUS|G-?7|Group of Seven|Nordic|Baltic|Five Eyes|Benelux)\s+"
     r"(?:(?:member|partner)\s+)?(?P<noun>states|countries|nations|members|partners|governments|leaders|allies)\b"
 )
 #: continents and regions of the world: where things happen, never a venue of an agreement or event
@@ -200,32 +193,7 @@ class _Resolver:
         self.known_people: dict[str, str] = {}  # token → person key
         for i, ms in enumerate(self.mentions):
             self.out.sentences.append(self.sentence(i, ms))
-        self._countries_of_officials()
         return self.out
-
-    def _countries_of_officials(self) -> None:
-        """An official of a state whose post names no country ("Foreign Minister Anniken Huitfeldt has
-        said Norway will ...", "President Alar Karis said ... Estonia"): the one country the sentence
-        names that no other person of it holds, unless the sentence is about meeting or visiting
-        someone (the country would be the host's)."""
-        for key, e in self.out.entities.items():
-            post = e.data.get("post") or ""
-            if e.kind != "person" or e.data.get("country") or e.data.get("known") or e.data.get("post_in") or not _NATIONAL_POST.search(post):
-                continue
-            i = min(e.sentences)
-            text = self.a.sentences[i].text
-            if _MEETING.search(text):
-                continue
-            refs = self.out.sentences[i]
-            named = {r.key for r in refs if r.key.startswith("country:") and r.mention.data.get("how") in ("name", "adjective")}
-            held = {
-                f"country:{self.out.entities[r.key].data['country']}"
-                for r in refs
-                if r.key != key and r.key.startswith("person:") and self.out.entities[r.key].data.get("country")
-            }
-            left = named - held
-            if len(left) == 1:
-                e.data["country"] = next(iter(left)).split(":", 1)[1]
 
     def sentence(self, i: int, ms: list[Mention]) -> list[Ref]:
         refs: list[Ref] = []
@@ -345,6 +313,8 @@ class _Resolver:
                 name = re.sub(r"^(?:[A-Z][a-z]+[\s-]+){0,2}(?:Secretary|Minister|President|Chair(?:man|woman|person)?|Director|Head|Chief|Governor|Leader)(?:[\s-]+General)?\s+of\s+(?:the\s+)?(?=[A-Z])", "", name)
                 if (len(name.split()) < 2 and not m.data.get("company")) or name.split()[0] in ("Read", "Data"):
                     continue
+                if re.fullmatch(r"(?:(?:Each|Every|Any|Third|High|Other|Non|Working|A|The)\s+)*(?:State|Contracting|Third|Working|Member)\s+Party", name):
+                    continue
                 country = self._country_in(m.text) or self._possessive_country(text, m.start)
                 if any(c.overlaps(m) for c in countries):
                     countries = [c for c in countries if not c.overlaps(m)]
@@ -409,6 +379,8 @@ class _Resolver:
             n = gm.group("n")
             if n and _NUMBERS.get(n.lower(), int(n) if n.isdigit() else 0) != len(members):
                 continue  # "seven Arctic states": some of them, not which
+            if re.match(r"\s+(?:gathered|met|meet|meeting|were meeting|assembled|arrived)\b", text[gm.end() :]):
+                continue  # "as G7 leaders gathered in the city": the occasion, not who signed
             span = Mention("country", gm.start(), gm.end(), gm.group(0), i, {"code": members[0], "how": "group"})
             group_refs = [r_ for r_ in refs if r_.mention.overlaps(span) and r_.mention.kind == "org"]
             if any(t.overlaps(span) for t in taken if t.kind != "org"):
