@@ -48,13 +48,14 @@ def test_quality_bar_on_sample_articles(extracted):
     report = evaluate(pairs)
     ents, rels = report.micro("entities"), report.micro("relations")
     print(report.format())
-    # the bar is 0.90 / 0.75; on the 82 development articles it stands at 0.831 / 0.700
+    # the bar is 0.90 / 0.75; on the 82 development articles it stands at 0.831 / 0.699
     assert ents.f1 >= 0.82 and rels.f1 >= 0.69
 
 
 # held-out sets: eight annotated articles each, written without sight of the extractor and never tuned on, below
 # the bar; the floors guard against regressions. tests/heldout is the tenth set (2026-12-02: entity F1 0.724,
-# relation F1 0.479; 0.716 / 0.469 when first scored), tests/heldout11 the eleventh (0.781 / 0.522 when first scored)
+# relation F1 0.473; 0.716 / 0.469 when first scored), tests/heldout11 the eleventh (0.781 / 0.525; 0.781 / 0.522
+# when first scored)
 @pytest.mark.parametrize(("folder", "entity_floor", "relation_floor"), [("heldout", 0.70, 0.45), ("heldout11", 0.75, 0.49)])
 def test_held_out_articles_do_not_regress(folder, entity_floor, relation_floor):
     heldout = ROOT / "tests" / folder
