@@ -770,7 +770,7 @@ def _subdivision_after(rest: str) -> str | None:
         cand = " ".join(words[:n]).rstrip(".") if words[n - 1] != "D.C." else " ".join(words[:n])
         if cand in _subdivisions() and cand not in gazetteer().country_surfaces:
             rest_after = rest[m.start(1) + len(cand) :]
-            if re.match(r"\s*(?:,\s*|\s+and\s+|\s+or\s+)[A-Z]", rest_after) and not re.match(r"\s*,\s*(?:on|in|at|last|this|the)\b", rest_after):
+            if re.match(r"\s*(?:,\s*|\s+and\s+|\s+or\s+)[A-Z]", rest_after):
                 return None  # "in Kyoto, Osaka and Nagoya": a list of cities
             return cand
     return None

@@ -45,7 +45,7 @@ from rdflib.namespace import XSD
 
 from ...resolve import normalise_name
 from .recognise import Mention
-from .resolve import Entity, Ref, Resolved
+from .resolve import _NUMBERS, Entity, Ref, Resolved
 
 __all__ = ["Facts", "relate", "resolve_date", "STATUS_CUES"]
 
@@ -117,7 +117,6 @@ _THE_TWO = re.compile(
     r"|\b(?i:they) (?:\w+ )?(?:signed|agreed|launched|announced|renewed|concluded)\b"
     r"|\b(?i:the) (?P<bare>leaders|prime ministers|presidents)\b"
 )
-_HOW_MANY = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8}
 
 
 def _names_the_text(e: object, a: Ref, x: Ref) -> bool:
@@ -416,7 +415,7 @@ class _Relater:
 
     def _union(self, for_whom: object) -> str:
         """The European Union's entity, made when the article names only its institutions."""
-        key = "org:" + normalise_name("European Union")
+        key = _EU_KEY
         e = self.r.entities.get(key)
         if e is None:
             e = Entity("org", key, "European Union", aliases={"EU"}, data={"orgkind": "international", "acronym": "EU"})
@@ -490,9 +489,8 @@ class _Relater:
                     for p, i in pf.parties.items():
                         af.parties.setdefault(p, i)
         # the Union's institutions act for it: with the EU a party, the Commission is none of its own
-        eu = "org:" + normalise_name("European Union")
         for af in self.f.agreements.values():
-            if eu in af.parties:
+            if _EU_KEY in af.parties:
                 for p in [p for p in af.parties if (pe := self.r.entities.get(p)) is not None and pe.label in _EU_INSTITUTIONS]:
                     del af.parties[p]
         # a legislature approves an agreement, it is no party to it ("the European Parliament and
@@ -543,7 +541,7 @@ class _Relater:
                     if not (status in ("signed", "under negotiation", "agreed in principle") and _PROSPECTIVE.search(before_cue) and not _SUPERLATIVE_TO_BE.search(before_cue)):
                         continue
                     said = "proposed"
-                if _FUTURE.search(text[: m.start()]):
+                if _FUTURE.search(before_cue):
                     # "will sign", "is expected to enter into force": announced, not yet done
                     if status not in ("signed", "in force", "renewed"):
                         continue
@@ -650,7 +648,7 @@ class _Relater:
         # signatory": a sentence about signatories that names no agreement lists the last one's parties
         members = bool(_MEMBERS.search(text))
         if not ag_refs and self.last_agreement and (_SIGNATORIES.search(text) or members):
-            af = self.ag(self._topic_agreement(i))
+            af = self.ag(self._article_agreement(i))
             for x in actors:
                 if x.mention.kind == "country" and x.mention.data.get("how") == "adjective":
                     continue
@@ -676,7 +674,7 @@ class _Relater:
             cl_ = _clause_of(clauses, a.start)
             two = _THE_TWO.search(text[cl_[0] : cl_[1]])
             if two:
-                pair = self._the_two(i, _HOW_MANY.get((two.group("n") or "two").lower(), 2), clear_only=bool(two.group("bare")))
+                pair = self._the_two(i, _NUMBERS.get((two.group("n") or "two").lower(), 2), clear_only=bool(two.group("bare")))
                 # "the two sides signed an agreement making Estonia an associate member": the pair, when the
                 # clause names no one else
                 if {x.key for x in actors if cl_[0] <= x.start <= cl_[1]} <= set(pair):
@@ -806,7 +804,7 @@ class _Relater:
         elif not holders and self.last_agreement and _COOPERATE_ON.search(text) and re.match(r"\s*(?:They|Both|The two|The (?:sides|partners|parties))\b", text):
             # "They also plan to work together on 5G and telecoms standards": what the parties cooperate on,
             # in a later paragraph, is a field of the agreement the article is about
-            holders = [self._topic_agreement(i)]
+            holders = [self._article_agreement(i)]
             fallback = True
         if fallback:
             topics = [t for t in topics if not re.fullmatch(r"\s*(?:the\s+|a\s+|an\s+)?", text[: t.start], re.I)]
@@ -938,7 +936,7 @@ class _Relater:
                 return w.key
         return None
 
-    def _topic_agreement(self, i: int) -> str:
+    def _article_agreement(self, i: int) -> str:
         """The agreement a sentence that names none goes on about ("Argentina became the 28th
         signatory"): the article's own (named in its title) when one of the last three sentences
         names it, else the last agreement (not one cited in passing: "they build on the Outer
@@ -983,6 +981,7 @@ _LEGISLATURE = re.compile(
 
 #: bodies of the European Union that negotiate and sign for it
 _EU_INSTITUTIONS = {"European Commission", "European Council", "Council of the European Union"}
+_EU_KEY = "org:" + normalise_name("European Union")
 
 
 def _is_legislature(e: Entity | None) -> bool:

@@ -89,12 +89,12 @@ _GROUPS = {
     "Quad": ("AUS", "IND", "JPN", "USA"),
     "AUKUS": ("AUS", "GBR", "USA"),
     "G7": ("CAN", "FRA", "DEU", "ITA", "JPN", "GBR", "USA"),
-    "Group of Seven": ("CAN", "FRA", "DEU", "ITA", "JPN", "GBR", "USA"),
     "Nordic": ("DNK", "FIN", "ISL", "NOR", "SWE"),
     "Baltic": ("EST", "LVA", "LTU"),
     "Five Eyes": ("AUS", "CAN", "NZL", "GBR", "USA"),
     "Benelux": ("BEL", "NLD", "LUX"),
 }
+_GROUPS["Group of Seven"] = _GROUPS["G7"]
 _NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
 _GROUP_STATES = re.compile(
     r"\b(?:(?:all|the|its|their)\s+)*(?:(?P<n>two|three|four|five|six|seven|eight|nine|ten|\d+)\s+)?"
